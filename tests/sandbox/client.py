@@ -1,0 +1,72 @@
+"""Talk to a sandbox cluster, whether this process started it or `make sandbox` did."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from pathlib import Path
+
+from .processes import ProcessFailed
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+ARGO_NAMESPACE = "argo"
+ARGO_PID_FILE = "workflow-controller.pid"
+
+
+def tools_bin() -> Path:
+    return Path(os.environ.get("STOREFLEET_TOOLS_BIN", REPO_ROOT / ".tools" / "bin"))
+
+
+def tool(name: str) -> str:
+    """Absolute path of a sandbox binary; a clear error when `make tools` has not run."""
+    path = tools_bin() / name
+    if not os.access(path, os.X_OK):
+        raise FileNotFoundError(f"{name} not found in {tools_bin()}: run `make tools` first")
+    return str(path)
+
+
+class SandboxClient:
+    """The kubeconfig of a sandbox in `directory`, and kubectl against it."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory.resolve()
+        self.kubeconfig = self.directory / "kubeconfig"
+
+    # -- kubectl -----------------------------------------------------------------------
+
+    def kubectl(self, *args: str, input_text: str | None = None, check: bool = True) -> str:
+        result = subprocess.run(
+            [tool("kubectl"), f"--kubeconfig={self.kubeconfig}", *args],
+            input=input_text,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+        if check and result.returncode != 0:
+            raise subprocess.CalledProcessError(
+                result.returncode, ["kubectl", *args], result.stdout, result.stderr
+            )
+        return result.stdout
+
+    def env(self) -> dict[str, str]:
+        """Environment in which kubectl, helm and Ansible talk to this sandbox."""
+        return {
+            **os.environ,
+            "KUBECONFIG": str(self.kubeconfig),
+            "K8S_AUTH_KUBECONFIG": str(self.kubeconfig),
+            "PATH": f"{tools_bin()}{os.pathsep}{os.environ.get('PATH', '')}",
+        }
+
+    def wait_for_argo_controller(self, timeout: float = 60) -> int:
+        """Pid of the workflow-controller the sandbox runs once Argo is installed."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                pid = int((self.directory / ARGO_PID_FILE).read_text())
+                os.kill(pid, 0)
+                return pid
+            except (FileNotFoundError, ValueError, ProcessLookupError):
+                time.sleep(0.2)
+        raise ProcessFailed("workflow-controller did not start: are Argo's CRDs installed?")
