@@ -68,8 +68,10 @@ sandbox-down: ## Stop the sandbox cluster
 # --- Lint -----------------------------------------------------------------------------
 
 .PHONY: lint
-lint: ## ansible-lint (production), yamllint, ruff
+lint: ## ansible-lint (production), yamllint, ruff, helm lint
 	yamllint --strict .
 	ansible-lint --offline
 	ruff check .
 	ruff format --check .
+	helm lint --strict charts/store
+	for values in charts/store/ci/*-values.yaml; do helm lint --quiet --strict charts/store -f "$$values"; done

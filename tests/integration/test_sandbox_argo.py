@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -12,13 +13,11 @@ from tests.waiting import wait_for
 
 pytestmark = pytest.mark.sandbox
 
-ARGO_INSTALL = (
-    Path(__file__).resolve().parents[3]
-    / "shared"
-    / "vendor"
-    / "argo-workflows"
-    / "install-v4.1.2.yaml"
+# The project's shared folder sits beside the checkout; STOREFLEET_SHARED_DIR overrides.
+SHARED_DIR = Path(
+    os.environ.get("STOREFLEET_SHARED_DIR", Path(__file__).resolve().parents[3] / "shared")
 )
+ARGO_INSTALL = SHARED_DIR / "vendor" / "argo-workflows" / "install-v4.1.2.yaml"
 
 THREE_STEP_DAG = {
     "apiVersion": "argoproj.io/v1alpha1",
@@ -50,6 +49,9 @@ THREE_STEP_DAG = {
 def argo(sandbox: SandboxClient) -> SandboxClient:
     """Argo installed from the upstream manifest, by server-side apply."""
     assert ARGO_INSTALL.is_file(), f"missing vendored manifest {ARGO_INSTALL}"
+    # The upstream manifest installs into namespace argo but does not create it.
+    argo_namespace = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "argo"}}
+    sandbox.kubectl("apply", "-f", "-", input_text=json.dumps(argo_namespace))
     sandbox.kubectl(
         "apply", "--server-side", "--field-manager=storefleet-tests", "-f", str(ARGO_INSTALL)
     )
@@ -59,7 +61,9 @@ def argo(sandbox: SandboxClient) -> SandboxClient:
 
 
 def test_install_manifest_applies_with_server_side_apply(argo: SandboxClient) -> None:
-    crd = json.loads(argo.kubectl("get", "crd", "workflows.argoproj.io", "-o", "json"))
+    crd = json.loads(
+        argo.kubectl("get", "crd", "workflows.argoproj.io", "--show-managed-fields", "-o", "json")
+    )
     managers = {entry["manager"] for entry in crd["metadata"]["managedFields"]}
     assert "storefleet-tests" in managers
     # The full CRD schema is there (it is what client-side apply cannot carry).
@@ -78,7 +82,7 @@ def test_three_step_dag_succeeds(argo: SandboxClient) -> None:
         phase = workflow.get("status", {}).get("phase")
         return workflow if phase in ("Succeeded", "Failed", "Error") else None
 
-    workflow = wait_for(finished, timeout=120, what="the DAG workflow to finish")
+    workflow = wait_for(finished, timeout=240, what="the DAG workflow to finish")
     assert workflow["status"]["phase"] == "Succeeded", workflow["status"].get("message")
     pods = [n for n in workflow["status"]["nodes"].values() if n["type"] == "Pod"]
     assert sorted(n["displayName"] for n in pods) == ["first", "second", "third"]

@@ -127,12 +127,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "down":
         return down(directory)
     pid = running_pid(directory)
-    print(
-        f"sandbox running (pid {pid}); KUBECONFIG={directory / 'kubeconfig'}"
-        if pid
-        else "sandbox not running"
-    )
-
+    if pid is None:
+        print("sandbox not running")
+        return 3
+    print(f"sandbox running (pid {pid}); KUBECONFIG={directory / 'kubeconfig'}")
+    return 0
 
 if __name__ == "__main__":
     sys.exit(main())

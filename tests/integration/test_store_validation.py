@@ -1,0 +1,95 @@
+"""Bad requests stop in the validate phase, with the rule's message, and create nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.integration.ansible_run import PLATFORM_NAMESPACE, apply_platform, run_playbook
+from tests.sandbox import SandboxClient
+
+pytestmark = [pytest.mark.sandbox]
+
+HOSTILE_NAMES = {
+    "path": ("../kube-system", "path separator"),
+    "shell": ("demo;rm -rf", "not allowed"),
+    "uppercase": ("Demo", "uppercase"),
+    "reserved": ("kube-system", "reserved"),
+    "too-long": ("a" * 64, "at most"),
+    "empty": ("", ""),
+}
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("store-validation")
+
+
+@pytest.fixture(scope="module")
+def platform(sandbox: SandboxClient, workdir: Path) -> SandboxClient:
+    apply_platform(sandbox, workdir)
+    return sandbox
+
+
+def _cluster_objects(sandbox: SandboxClient) -> tuple[str, str]:
+    namespaces = sandbox.kubectl("get", "namespaces", "-o", "name")
+    stores = sandbox.kubectl("-n", PLATFORM_NAMESPACE, "get", "stores.storefleet.io", "-o", "name")
+    return namespaces, stores
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE_NAMES))
+def test_hostile_name_is_refused_before_anything_exists(
+    platform: SandboxClient, workdir: Path, case: str
+) -> None:
+    name, rule = HOSTILE_NAMES[case]
+    before = _cluster_objects(platform)
+    run = run_playbook(
+        platform, "storefleet.platform.store_create", workdir / case, {"store_name": name}
+    )
+    assert not run.ok
+    messages = run.failure_messages()
+    assert messages, run.explain()
+    assert rule.lower() in messages[0].lower(), messages
+    # Refused by the role's first checks: argument validation or the name rule.
+    assert (
+        run.failed_tasks()[0]
+        in {
+            "Refuse an invalid store name",
+            "Validating arguments against arg spec main - One store's lifecycle",
+        }
+        or "argument" in run.failed_tasks()[0].lower()
+    ), run.failed_tasks()
+    assert run.changed == 0
+    assert _cluster_objects(platform) == before
+
+
+def test_argo_orchestrator_is_refused_clearly(platform: SandboxClient, workdir: Path) -> None:
+    before = _cluster_objects(platform)
+    run = run_playbook(
+        platform,
+        "storefleet.platform.store_create",
+        workdir / "argo",
+        {"store_name": "viaargo", "store_orchestrator": "argo"},
+    )
+    assert not run.ok
+    assert any("not available yet" in message for message in run.failure_messages()), run.explain()
+    assert _cluster_objects(platform) == before
+
+
+def test_missing_platform_stops_with_a_clear_message(
+    platform: SandboxClient, workdir: Path
+) -> None:
+    """A platform namespace that does not exist counts as a platform not installed."""
+    before = _cluster_objects(platform)
+    run = run_playbook(
+        platform,
+        "storefleet.platform.store_create",
+        workdir / "no-platform",
+        {"store_name": "orphan", "store_platform_namespace": "storefleet-nowhere"},
+    )
+    assert not run.ok
+    messages = run.failure_messages()
+    assert any("platform is not installed" in m for m in messages), run.explain()
+    assert any("storefleet.platform.platform" in m for m in messages)
+    assert _cluster_objects(platform) == before
