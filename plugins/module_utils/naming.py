@@ -37,6 +37,7 @@ RESERVED_PREFIXES = ("kube-", "storefleet-")
 NAME_PATTERN = r"^[a-z]([-a-z0-9]*[a-z0-9])?$"
 
 _ALLOWED = re.compile(r"[a-z0-9-]")
+_SHELL_CHARACTERS = frozenset(";|&$()<>`'\"*?!{}[]~#\\")
 _DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 _RULES = (
     "lowercase letters a-z, digits and '-', starting with a letter and ending with a "
@@ -71,8 +72,11 @@ def _characters_error(name, shown):
         reason = "has a path separator '/' (%s): a name is not a path" % listed
     elif "." in bad:
         reason = "has a dot: the name is one DNS label, '.' would split the store's host name"
+    elif any(char in _SHELL_CHARACTERS for char in bad):
+        shell = ", ".join(repr(char) for char in bad if char in _SHELL_CHARACTERS)
+        reason = "has shell characters (%s), which are not allowed" % shell
     elif any(char.isspace() for char in bad):
-        reason = "has whitespace (%s)" % listed
+        reason = "has whitespace (%s), which is not allowed" % listed
     else:
         reason = "has characters that are not allowed (%s)" % listed
     return "store name %s %s; allowed: %s" % (shown, reason, _RULES)
@@ -94,7 +98,7 @@ def store_name_error(name):
             "pods' controller-revision-hash label stays within the %d-character limit"
             % (STATEFULSET_SUFFIX, STATEFULSET_NAME_MAX, LABEL_MAX)
         )
-        return "store name %s is %d characters long, the maximum is %d: %s" % (
+        return "store name %s is %d characters long; at most %d are allowed: %s" % (
             shown,
             len(name),
             NAME_MAX_LENGTH,
