@@ -133,5 +133,6 @@ def main(argv: list[str] | None = None) -> int:
     print(f"sandbox running (pid {pid}); KUBECONFIG={directory / 'kubeconfig'}")
     return 0
 
+
 if __name__ == "__main__":
     sys.exit(main())

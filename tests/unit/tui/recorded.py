@@ -1,0 +1,151 @@
+"""A backend that serves recorded data: Store objects saved from a cluster, and runner
+event streams recorded from real playbook runs (tests/fixtures/events/).
+
+It lets Pilot and snapshot tests drive every screen without a cluster. The same app
+runs on `LocalBackend` against the sandbox in tests/integration/test_tui_*.py.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+from typing import Any
+
+from storefleet_tui.core import artifacts
+from storefleet_tui.core.replay import ReplayRun
+from storefleet_tui.core.runner import EventSink, RunHandle, RunRequest
+from storefleet_tui.core.stores import (
+    Credentials,
+    HelmRevision,
+    Pod,
+    QuotaUse,
+    Store,
+    StoreChange,
+    StoreDetails,
+    WorkflowNode,
+)
+from storefleet_tui.core.target import ClusterTarget
+
+REPO = Path(__file__).resolve().parents[3]
+DATA = Path(__file__).parent / "data"
+EVENTS = REPO / "tests" / "fixtures" / "events"
+# A value no screen may show before the user asks to reveal it.
+SECRET_PASSWORD = "s3cr3t-Admin-Passw0rd-4f9a"
+
+
+def fleet(name: str = "fleet.json") -> list[Store]:
+    return [Store.from_object(obj) for obj in json.loads((DATA / name).read_text())]
+
+
+def events(name: str) -> list[dict[str, Any]]:
+    return list(artifacts.read_jsonl(EVENTS / name))
+
+
+class RecordedBackend:
+    def __init__(
+        self,
+        stores: list[Store] | None = None,
+        stream: str = "failed_run.jsonl",
+        pace: float = 0.0,
+        artifacts_dir: Path | None = None,
+        in_progress: bool = False,
+    ) -> None:
+        self.stores = stores if stores is not None else fleet()
+        self.stream = stream
+        self.pace = pace
+        self.artifacts_dir = artifacts_dir
+        self.launched: list[RunRequest] = []
+        self.credentials_read = 0
+        # Replays stop after the first half and stay open until canceled.
+        self.in_progress = in_progress
+        self.sink_of_watch: Any = None
+
+    def connect(self) -> ClusterTarget:
+        return ClusterTarget(
+            "sandbox", None, "storefleet-sandbox", "sandbox", "sandbox.127.0.0.1.nip.io"
+        )
+
+    def watch_stores(self, sink: Any, stop: threading.Event) -> None:
+        self.sink_of_watch = sink
+        sink(StoreChange("SYNCED", stores=tuple(self.stores)))
+        stop.wait()
+
+    def store_details(self, name: str) -> StoreDetails:
+        store = next(s for s in self.stores if s.name == name)
+        return StoreDetails(
+            store,
+            pods=(
+                Pod(f"{name}-store-backend-7d9c6b5f4-x2x9q", "Running", "1/1", 0),
+                Pod(f"{name}-store-postgresql-0", "Running", "1/1", 0),
+                Pod(f"{name}-store-redis-0", "Running", "1/1", 0),
+                Pod(f"{name}-store-storefront-5c8d7f9b6-k4m2n", "Running", "1/1", 1),
+            ),
+            quota=(
+                QuotaUse("limits.cpu", "2500m", "4"),
+                QuotaUse("limits.memory", "3Gi", "6Gi"),
+                QuotaUse("persistentvolumeclaims", "2", "4"),
+                QuotaUse("pods", "4", "20"),
+            ),
+            helm_history=(
+                HelmRevision(
+                    2, "deployed", "store-0.1.0", "2.8.4", "2026-01-10 09:20:00", "Upgrade complete"
+                ),
+                HelmRevision(
+                    1,
+                    "superseded",
+                    "store-0.1.0",
+                    "2.8.3",
+                    "2026-01-10 09:02:00",
+                    "Install complete",
+                ),
+            ),
+            workflow=store.workflow,
+            workflow_nodes=_dag(store.workflow) if store.workflow else (),
+        )
+
+    def credentials(self, name: str) -> Credentials:
+        self.credentials_read += 1
+        return Credentials(f"admin@{name}.example", SECRET_PASSWORD)
+
+    def launch(self, request: RunRequest, sink: EventSink) -> RunHandle:
+        self.launched.append(request)
+        return self._replay(request.playbook, events(self.stream), sink)
+
+    def past_runs(self) -> list[artifacts.PastRun]:
+        return artifacts.list_runs(self.artifacts_dir) if self.artifacts_dir else []
+
+    def replay(self, run: artifacts.PastRun, sink: EventSink) -> RunHandle:
+        return self._replay(run.ident, list(artifacts.read_events(run.events_dir)), sink)
+
+    def _replay(self, ident: str, stream: list[dict[str, Any]], sink: EventSink) -> RunHandle:
+        if self.in_progress:
+            return OpenRun(ident, stream[: len(stream) // 2]).start(sink)
+        return ReplayRun(ident, stream, self.pace).start(sink)
+
+
+class OpenRun(ReplayRun):
+    """A run caught in the middle: its first events, then nothing until canceled."""
+
+    def _feed(self, sink: EventSink) -> None:
+        super()._feed(sink)
+        self._cancel.wait()
+        self.status = "canceled"
+
+
+def _dag(workflow: str) -> tuple[WorkflowNode, ...]:
+    phases = [
+        "validate",
+        "namespace",
+        "guardrails",
+        "secrets",
+        "release",
+        "database",
+        "admin",
+        "ready",
+    ]
+    nodes = [WorkflowNode(workflow, "Succeeded", "DAG", (f"{workflow}-{phases[0]}",), workflow)]
+    for index, phase in enumerate(phases):
+        children = (f"{workflow}-{phases[index + 1]}",) if index + 1 < len(phases) else ()
+        nodes.append(WorkflowNode(phase, "Succeeded", "Pod", children, f"{workflow}-{phase}"))
+    return tuple(nodes)

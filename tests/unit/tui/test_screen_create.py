@@ -1,0 +1,61 @@
+"""Pilot tests of the create form: validation as you type, what gets launched."""
+
+from __future__ import annotations
+
+import pytest
+
+from storefleet_tui.screens.create import CreateScreen
+from storefleet_tui.screens.run import RunScreen
+from tests.unit.tui.driving import screen_text, settle
+from tests.unit.tui.entry import make_app
+
+pytestmark = pytest.mark.asyncio
+
+
+async def open_form(pilot, app) -> CreateScreen:  # type: ignore[no-untyped-def]
+    await settle(pilot, lambda: app.fleet_synced)
+    await pilot.press("c")
+    await settle(pilot, lambda: isinstance(app.screen, CreateScreen))
+    return app.screen
+
+
+async def test_name_is_checked_as_you_type_and_bad_input_launches_nothing() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_form(pilot, app)
+        await pilot.press("M", "y", "_")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "has uppercase letters" in text
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, CreateScreen)
+        assert app.backend.launched == []
+
+
+async def test_an_existing_store_name_is_refused() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_form(pilot, app)
+        await pilot.press("a", "c", "m", "e")
+        await pilot.pause()
+        assert "a store named 'acme' already exists" in screen_text(app)
+
+
+async def test_valid_form_runs_store_create_with_the_form_values() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        form = await open_form(pilot, app)
+        form.query_one("#field-store_plan").value = "medium"
+        form.query_one("#field-store_seed_demo_data").value = False
+        await pilot.press("d", "e", "m", "o", "enter")
+        await settle(pilot, lambda: isinstance(app.screen, RunScreen))
+        await settle(pilot, lambda: bool(app.backend.launched))
+        request = app.backend.launched[0]
+        assert request.playbook == "storefleet.platform.store_create"
+        assert request.extravars == {
+            "store_name": "demo",
+            "store_plan": "medium",
+            "store_seed_demo_data": False,
+            "store_orchestrator": "direct",
+        }

@@ -1,0 +1,203 @@
+"""The Storefleet application: holds the fleet and the runs, routes app-wide messages."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+
+from storefleet_tui.commands import StorefleetCommands
+from storefleet_tui.core.artifacts import PastRun
+from storefleet_tui.core.backend import Backend
+from storefleet_tui.core.runner import EventSink, RunHandle, RunRequest
+from storefleet_tui.core.settings import Settings
+from storefleet_tui.core.stores import Store
+from storefleet_tui.messages import (
+    ClusterConnected,
+    ClusterUnavailable,
+    RunEvents,
+    RunFinished,
+    RunStarted,
+    StoresChanged,
+)
+from storefleet_tui.screens.help import HelpScreen
+from storefleet_tui.screens.stores import StoresScreen
+from storefleet_tui.session import RunSession
+
+Clock = Callable[[], datetime]
+# Events folded in per message: large enough for throughput, small enough to stay responsive.
+INGEST_BATCH = 500
+Starter = Callable[[EventSink], RunHandle]
+
+
+class StorefleetApp(App[None]):
+    CSS_PATH: ClassVar[list[str]] = ["global.tcss", "app.tcss"]  # type: ignore[misc]
+    TITLE = "storefleet"
+    COMMANDS = App.COMMANDS | {StorefleetCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "help", "Help", id="help", tooltip="Keys of this screen"),
+        Binding(
+            "colon", "command_palette", "Command", id="command", tooltip="Run a command by name"
+        ),
+        # Declared here because the `:` binding above replaces Textual's own ctrl+p.
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Palette",
+            id="palette",
+            show=False,
+            priority=True,
+            tooltip="Run a command by name",
+        ),
+        Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Leave storefleet"),
+    ]
+
+    fleet_version: reactive[int] = reactive(0)
+    """Bumped whenever `fleet` changes; screens watch it to redraw."""
+
+    target_label: reactive[str] = reactive("connecting…")
+    """The inventory and kube context every screen shows in its context bar."""
+
+    cluster_problem: reactive[str] = reactive("")
+    """Why the cluster cannot be read, or empty when it can."""
+
+    def __init__(self, settings: Settings, backend: Backend, clock: Clock | None = None) -> None:
+        super().__init__()
+        self.settings = settings
+        self.backend = backend
+        self.clock: Clock = clock or (lambda: datetime.now(UTC))
+        self.fleet: dict[str, Store] = {}
+        self.fleet_synced = False
+        self.sessions: dict[int, RunSession] = {}
+        self._stop_watch = threading.Event()
+
+    @property
+    def readonly(self) -> bool:
+        return self.settings.readonly
+
+    def on_mount(self) -> None:
+        self.target_label = f"{self.settings.inventory} · connecting…"
+        self.push_screen(StoresScreen())
+        self.connect_cluster()
+
+    def on_unmount(self) -> None:
+        self._stop_watch.set()
+        for session in self.sessions.values():
+            if session.handle is not None and not session.finished:
+                session.handle.cancel()
+
+    def watch_target_label(self, label: str) -> None:
+        self.sub_title = label
+
+    # -- cluster -------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="cluster")
+    def connect_cluster(self) -> None:
+        try:
+            target = self.backend.connect()
+        except Exception as error:  # shown on screen; the app stays usable for replays
+            self.post_message(ClusterUnavailable(str(error)))
+            return
+        self.post_message(ClusterConnected(target))
+        try:
+            self.backend.watch_stores(
+                lambda change: self.post_message(StoresChanged(change)), self._stop_watch
+            )
+        except Exception as error:
+            self.post_message(ClusterUnavailable(f"watch stopped: {error}"))
+
+    def on_cluster_connected(self, message: ClusterConnected) -> None:
+        self.target_label = message.target.label
+        self.cluster_problem = ""
+
+    def on_cluster_unavailable(self, message: ClusterUnavailable) -> None:
+        self.cluster_problem = message.reason
+        self.fleet_version += 1
+
+    def on_stores_changed(self, message: StoresChanged) -> None:
+        change = message.change
+        if change.kind == "SYNCED":
+            self.fleet = {store.name: store for store in change.stores}
+            self.fleet_synced = True
+        elif change.store is not None and change.kind == "DELETED":
+            self.fleet.pop(change.store.name, None)
+        elif change.store is not None:
+            self.fleet[change.store.name] = change.store
+        self.fleet_version += 1
+
+    # -- runs ----------------------------------------------------------------------
+
+    def start_run(self, request: RunRequest) -> RunSession:
+        """Launch a playbook and open its run screen."""
+        return self.follow(RunSession(request), lambda sink: self.backend.launch(request, sink))
+
+    def replay(self, run: PastRun) -> RunSession:
+        """Replay a past run from its artifacts into a run screen."""
+        session = RunSession(RunRequest(run.playbook, title=run.playbook), replay_of=run.ident)
+        return self.follow(session, lambda sink: self.backend.replay(run, sink))
+
+    def follow(self, session: RunSession, start: Starter) -> RunSession:
+        """Open a run screen on `session` and feed it from whatever `start` launches."""
+        from storefleet_tui.screens.run import RunScreen
+
+        self.sessions[session.session_id] = session
+        self._launch(session, start)
+        self.push_screen(RunScreen(session))
+        return session
+
+    @work(thread=True, group="runs")
+    def _launch(self, session: RunSession, start: Starter) -> None:
+        try:
+            handle = start(self._sink(session.session_id))
+        except Exception as error:  # shown on the run screen
+            session.error = str(error)
+            self.post_message(RunFinished(session.session_id, "failed"))
+            return
+        session.handle = handle
+        self.post_message(RunStarted(session.session_id, handle.ident))
+        self.post_message(RunFinished(session.session_id, handle.wait()))
+
+    def _sink(self, session_id: int) -> EventSink:
+        session = self.sessions[session_id]
+
+        def hand_over(event: Mapping[str, Any]) -> None:
+            # Returns at once: runner's thread must never wait on the UI.
+            if session.deliver(event):
+                self.post_message(RunEvents(session_id))
+
+        return hand_over
+
+    def on_run_started(self, message: RunStarted) -> None:
+        self.sessions[message.session_id].ident = message.ident
+
+    def on_run_events(self, message: RunEvents) -> None:
+        # Cheap: fold into the model; the run screen redraws on its own timer.
+        session = self.sessions[message.session_id]
+        batch, more = session.take(INGEST_BATCH)
+        for event in batch:
+            session.ingest(event)
+        if more:  # let keys and timers in before the next batch
+            self.post_message(RunEvents(message.session_id))
+
+    def on_run_finished(self, message: RunFinished) -> None:
+        session = self.sessions[message.session_id]
+        batch, _ = session.take(len(session.inbox))
+        for event in batch:
+            session.ingest(event)
+        session.finish(message.status)
+        self.notify(
+            f"{session.title}: {message.status}",
+            severity="information" if message.status == "successful" else "error",
+        )
+
+    # -- actions -------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))

@@ -1,0 +1,140 @@
+"""Run playbooks through ansible-runner in a thread; hand each event to a sink at once.
+
+The sink is the only coupling to a user interface: the TUI passes one that posts a
+message, tests pass a list's `append`. Cancel is polled by runner every
+`cancel_poll_seconds` (its `pexpect_timeout`), so a cancel lands within that time.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import ansible_runner
+
+from storefleet_tui.core import artifacts
+
+EventSink = Callable[[Mapping[str, Any]], None]
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    """A playbook to run: FQCN (`storefleet.platform.store_create`) or a path."""
+
+    playbook: str
+    extravars: dict[str, Any] = field(default_factory=dict)
+    title: str = ""
+
+    def __post_init__(self) -> None:
+        # extravars land in runner's `command` artifact and env/: nothing secret here.
+        for key in self.extravars:
+            if any(word in key.lower() for word in ("password", "secret", "token")):
+                raise ValueError(
+                    f"extravar {key!r} looks secret: secrets never go on a command line"
+                )
+
+
+class RunHandle(Protocol):
+    """A run in progress, whatever runs it (ansible-runner here, a replay in tests)."""
+
+    ident: str
+
+    def cancel(self) -> None: ...
+
+    def wait(self, timeout: float | None = None) -> str:
+        """Block until the run ends; return its final status."""
+        ...
+
+
+@dataclass
+class RunnerSettings:
+    repo: Path
+    inventory: Path
+    artifacts_dir: Path
+    keep_runs: int = 50
+    cancel_poll_seconds: float = 0.2
+    envvars: dict[str, str] = field(default_factory=dict)
+
+
+class RunnerRun:
+    """One ansible-runner run in its own thread."""
+
+    def __init__(self, ident: str, artifact_dir: Path) -> None:
+        self.ident = ident
+        self.artifact_dir = artifact_dir
+        self.status = "starting"
+        self._cancel = threading.Event()
+        self._done = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def cancel_requested(self) -> bool:
+        return self._cancel.is_set()
+
+    def finished(self, runner: Any) -> None:
+        self.status = str(runner.status)
+        self._done.set()
+
+    def wait(self, timeout: float | None = None) -> str:
+        self._done.wait(timeout)
+        if self.thread is not None:
+            self.thread.join(timeout)
+        return self.status
+
+
+class RunnerBridge:
+    """Launch playbooks with the settings of one inventory."""
+
+    def __init__(self, settings: RunnerSettings) -> None:
+        self.settings = settings
+
+    def launch(self, request: RunRequest, sink: EventSink) -> RunnerRun:
+        settings = self.settings
+        ident = artifacts.new_ident(request.playbook)
+        # Runner needs a private data dir; a fixed one next to the artifacts keeps its
+        # env/ and inventory/ scratch out of the working directory.
+        private = settings.artifacts_dir.parent / "private"
+        private.mkdir(parents=True, exist_ok=True)
+        artifacts.rotate(settings.artifacts_dir, max(settings.keep_runs - 1, 0))
+        run = RunnerRun(ident, settings.artifacts_dir / ident)
+        artifacts.write_label(run.artifact_dir, request.playbook, request.extravars)
+
+        def on_event(event: Mapping[str, Any]) -> bool:
+            sink(event)
+            return True  # keep runner's own job_events/ copy: replay reads it
+
+        thread, _ = ansible_runner.run_async(
+            private_data_dir=str(private),
+            project_dir=str(settings.repo),
+            artifact_dir=str(settings.artifacts_dir),
+            ident=ident,
+            playbook=request.playbook,
+            inventory=str(settings.inventory),
+            extravars=dict(request.extravars),
+            envvars={
+                # ansible-playbook from the same environment as this package, first.
+                "PATH": os.pathsep.join(
+                    (str(Path(sys.executable).parent), os.environ.get("PATH", ""))
+                ),
+                **settings.envvars,
+                "ANSIBLE_CONFIG": str(settings.repo / "ansible.cfg"),
+            },
+            settings={
+                "pexpect_timeout": settings.cancel_poll_seconds,
+                "suppress_ansible_output": True,
+            },
+            suppress_env_files=True,
+            quiet=True,
+            event_handler=on_event,
+            cancel_callback=run.cancel_requested,
+            finished_callback=run.finished,
+        )
+        run.thread = thread
+        return run

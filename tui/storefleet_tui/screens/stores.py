@@ -1,0 +1,173 @@
+"""The fleet: a live table of stores, with a filter and the actions on a store."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from storefleet_tui.core.stores import Store
+from storefleet_tui.widgets.common.context_bar import ContextBar
+from storefleet_tui.widgets.fleet.store_table import StoreTable
+
+DESTRUCTIVE = frozenset({"create", "delete", "platform"})
+
+
+class StoresScreen(Screen[None]):
+    AUTO_FOCUS = "#stores"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "enter",
+            "open",
+            "Open",
+            id="stores.open",
+            tooltip="Details of the selected store",
+            show=False,
+        ),
+        Binding(
+            "slash",
+            "filter",
+            "Filter",
+            id="stores.filter",
+            tooltip="Show only stores whose name or phase matches",
+        ),
+        Binding("c", "create", "Create", id="stores.create", tooltip="Create a new store"),
+        Binding(
+            "ctrl+d", "delete", "Delete", id="stores.delete", tooltip="Delete the selected store"
+        ),
+        Binding(
+            "p",
+            "platform",
+            "Platform",
+            id="stores.platform",
+            tooltip="Set up or tear down the platform",
+        ),
+        Binding("r", "runs", "Runs", id="stores.runs", tooltip="Past runs, to replay"),
+        Binding(
+            "escape",
+            "clear_filter",
+            "Clear filter",
+            id="stores.clear_filter",
+            show=False,
+            tooltip="Clear the filter",
+        ),
+    ]
+
+    filter_text: reactive[str] = reactive("")
+    """Only stores whose name or phase contains this text are listed."""
+
+    def compose(self) -> ComposeResult:
+        yield ContextBar()
+        yield Input(placeholder="filter: name or phase", id="store-filter", disabled=True)
+        yield Static("", id="fleet-empty")
+        yield StoreTable(id="stores")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "fleet_version", self.redraw)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Readonly: hidden from the footer, and refused.
+        return not (action in DESTRUCTIVE and getattr(self.app, "readonly", False))
+
+    def watch_filter_text(self, _: str) -> None:
+        self.redraw()
+
+    def visible_stores(self) -> list[Store]:
+        fleet: dict[str, Store] = getattr(self.app, "fleet", {})
+        needle = self.filter_text.strip().lower()
+        stores = sorted(fleet.values(), key=lambda store: store.name)
+        if needle:
+            stores = [s for s in stores if needle in s.name.lower() or needle in s.phase.lower()]
+        return stores
+
+    def redraw(self, _: object = None) -> None:
+        if not self.is_mounted:
+            return
+        stores = self.visible_stores()
+        self.query_one(StoreTable).show(stores, self.app.clock())  # type: ignore[attr-defined]
+        empty = self.query_one("#fleet-empty", Static)
+        if stores:
+            empty.display = False
+            return
+        empty.display = True
+        if getattr(self.app, "cluster_problem", ""):
+            empty.update(
+                "The cluster cannot be read (see the top line). Past runs stay available: r."
+            )
+        elif self.filter_text:
+            empty.update(f"No store matches “{self.filter_text}”. esc clears the filter.")
+        elif getattr(self.app, "fleet_synced", False):
+            empty.update("No stores yet. Press c to create one.")
+        else:
+            empty.update("Reading stores…")
+
+    # -- filter --------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        box = self.query_one("#store-filter", Input)
+        box.disabled = False
+        box.add_class("-active")
+        box.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "store-filter":
+            self.filter_text = event.value
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "store-filter":
+            self.query_one(StoreTable).focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#store-filter", Input)
+        box.value = ""
+        box.remove_class("-active")
+        box.disabled = True
+        self.filter_text = ""
+        self.query_one(StoreTable).focus()
+
+    # -- actions -------------------------------------------------------------------
+
+    def _selected(self) -> str | None:
+        return self.query_one(StoreTable).selected_name
+
+    def on_store_table_opened(self, message: StoreTable.Opened) -> None:
+        self.open_store(message.name)
+
+    def action_open(self) -> None:
+        name = self._selected()
+        if name:
+            self.open_store(name)
+
+    def open_store(self, name: str) -> None:
+        from storefleet_tui.screens.store_detail import StoreDetailScreen
+
+        self.app.push_screen(StoreDetailScreen(name))
+
+    def action_create(self) -> None:
+        from storefleet_tui.screens.create import CreateScreen
+
+        self.app.push_screen(CreateScreen())
+
+    def action_delete(self) -> None:
+        from storefleet_tui.screens.delete_confirm import confirm_and_delete
+
+        name = self._selected()
+        if name:
+            confirm_and_delete(self.app, name)
+        else:
+            self.notify("Select a store first.", severity="warning")
+
+    def action_platform(self) -> None:
+        from storefleet_tui.screens.platform import PlatformScreen
+
+        self.app.push_screen(PlatformScreen())
+
+    def action_runs(self) -> None:
+        from storefleet_tui.screens.runs import RunsScreen
+
+        self.app.push_screen(RunsScreen())
