@@ -30,6 +30,10 @@ up: ## Local platform on k3d (cluster, images, Argo, Store platform), then the T
 	@echo "Try 'make sandbox' for a simulated cluster, and 'make test' for the test suite." >&2
 	@exit 2
 
+.PHONY: tui
+tui: ## The TUI on the sandbox inventory (start it with `make sandbox`)
+	$(VENV)/bin/storefleet --inventory sandbox
+
 # --- Tools and tests ------------------------------------------------------------------
 
 .PHONY: tools
@@ -46,6 +50,10 @@ test-unit: ## Unit tests (no cluster)
 .PHONY: test-integration
 test-integration: ## Integration tests on a fresh sandbox cluster
 	$(PYTEST) tests/integration
+
+.PHONY: test-snapshot-update
+test-snapshot-update: ## Regenerate the TUI snapshots (review the SVG diff before committing)
+	$(PYTEST) tests/unit/tui/test_snapshots.py --snapshot-update
 
 .PHONY: e2e
 e2e: ## Store app end to end: Medusa + storefront + PostgreSQL + Redis + Chromium
@@ -68,10 +76,12 @@ sandbox-down: ## Stop the sandbox cluster
 # --- Lint -----------------------------------------------------------------------------
 
 .PHONY: lint
-lint: ## ansible-lint (production), yamllint, ruff, helm lint
+lint: ## ansible-lint (production), yamllint, ruff, mypy, import contracts, helm lint
 	yamllint --strict .
 	ansible-lint --offline
 	ruff check .
 	ruff format --check .
+	mypy --config-file tui/mypy.ini
+	lint-imports --config tui/.importlinter
 	helm lint --strict charts/store
 	for values in charts/store/ci/*-values.yaml; do helm lint --quiet --strict charts/store -f "$$values"; done
