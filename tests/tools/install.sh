@@ -74,16 +74,28 @@ mark_built() {
   local dir
   dir=$(tool_dir "$1" "$2")
   shift 2
-  local cmd
-  for cmd in "$@"; do
-    log "verifying: $cmd"
-    (cd "$dir/bin" && PATH="$dir/bin:$PATH" eval "$cmd") >&2
-  done
-  touch "$dir/.complete"
+  printf '%s\n' "$@" >"$dir/.complete"
+}
+
+# Run the tool's version commands (kept in its .complete marker): a binary that does not
+# start fails the install here, not in the middle of a test.
+verify_tool() {
+  local dir cmd
+  dir=$(tool_dir "$1" "$2")
+  while IFS= read -r cmd; do
+    [[ -n $cmd ]] || continue
+    if ! out=$(cd "$dir/bin" && PATH="$dir/bin:$PATH" eval "$cmd" 2>&1); then
+      echo "error: '$cmd' failed for $1 $2:" >&2
+      echo "$out" >&2
+      exit 1
+    fi
+    printf '    %-28s %s\n' "$cmd" "$(grep -m1 -iE 'version|v[0-9]' <<<"$out" | cut -c1-90)" >&2
+  done <"$dir/.complete"
 }
 
 link_tool() {
   local dir f
+  verify_tool "$1" "$2"
   dir=$(tool_dir "$1" "$2")
   mkdir -p "$bin_dir"
   for f in "$dir"/bin/*; do
