@@ -3,9 +3,6 @@
 # Apache License 2.0 (see LICENSE)
 """Write the status of a Store object."""
 
-# Ansible modules import after DOCUMENTATION/EXAMPLES/RETURN, as ansible-test expects.
-# ruff: noqa: E402
-
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
