@@ -76,12 +76,13 @@ sandbox-down: ## Stop the sandbox cluster
 # --- Lint -----------------------------------------------------------------------------
 
 .PHONY: lint
-lint: ## ansible-lint (production), yamllint, ruff, mypy, import contracts, helm lint
+lint: ## ansible-lint (production), yamllint, ruff, mypy, import contracts, helm lint, hadolint
 	yamllint --strict .
 	ansible-lint --offline
 	ruff check .
 	ruff format --check .
 	mypy --config-file tui/mypy.ini
 	lint-imports --config tui/.importlinter
+	hadolint docker/*/Dockerfile
 	helm lint --strict charts/store
 	for values in charts/store/ci/*-values.yaml; do helm lint --quiet --strict charts/store -f "$$values"; done

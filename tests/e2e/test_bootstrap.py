@@ -1,0 +1,77 @@
+"""Database bootstrap and per-store credentials through the entry point."""
+
+from __future__ import annotations
+
+from tests.e2e.conftest import RunningStore, new_store
+from tests.e2e.services import (
+    Postgres,
+    Redis,
+    backend_command,
+    http_get,
+    http_json,
+    start_backend,
+    wait_for_http,
+)
+
+
+def product_count(origin: str, publishable_key: str) -> tuple[int, int]:
+    status, body = http_json(
+        f"{origin}/store/products?limit=50", headers={"x-publishable-api-key": publishable_key}
+    )
+    return status, len(body.get("products", []))
+
+
+def test_first_bootstrap_restores_the_snapshot(store: RunningStore) -> None:
+    assert store.first_bootstrap == {"action": "restore"}
+    assert http_get(f"{store.store.api_origin}/health")[0] == 200
+    assert product_count(store.store.api_origin, store.store.publishable_key) == (200, 4)
+
+
+def test_second_bootstrap_and_credentials_are_harmless(store: RunningStore) -> None:
+    alpha = store.store
+    assert backend_command(alpha, "bootstrap") == {"action": "migrate"}
+    assert backend_command(alpha, "admin") == {"email": alpha.admin_email, "created": False}
+    again = backend_command(alpha, "publishable-key")
+    assert again == {"publishable_key": alpha.publishable_key}
+    # The running store still serves the same catalogue and the same login.
+    assert product_count(alpha.api_origin, alpha.publishable_key) == (200, 4)
+    status, body = http_json(
+        f"{alpha.api_origin}/auth/user/emailpass",
+        {"email": alpha.admin_email, "password": alpha.admin_password},
+    )
+    assert status == 200
+    assert body["token"]
+
+
+def test_stores_from_one_snapshot_get_their_own_credentials(
+    store: RunningStore, postgres: Postgres, redis: Redis, log_dir
+) -> None:
+    alpha = store.store
+    beta = new_store("beta", postgres, redis, 1)
+    assert backend_command(beta, "bootstrap") == {"action": "restore"}
+    # The snapshot itself carries no credential of any store.
+    counts = postgres.psql(
+        "store_beta",
+        "SELECT (SELECT count(*) FROM \"user\") || ',' || (SELECT count(*) FROM api_key)",
+    )
+    assert counts == "0,0"
+
+    assert backend_command(beta, "admin")["created"] is True
+    beta.publishable_key = backend_command(beta, "publishable-key")["publishable_key"]
+    assert beta.publishable_key.startswith("pk_")
+    assert beta.publishable_key != alpha.publishable_key
+    assert beta.admin_password != alpha.admin_password
+
+    server = start_backend(beta, log_dir)
+    try:
+        wait_for_http(f"{beta.api_origin}/health", 120, server)
+        login = f"{beta.api_origin}/auth/user/emailpass"
+        own = {"email": beta.admin_email, "password": beta.admin_password}
+        alphas = {"email": alpha.admin_email, "password": alpha.admin_password}
+        assert http_json(login, own)[0] == 200
+        assert http_json(login, alphas)[0] == 401
+        assert product_count(beta.api_origin, beta.publishable_key) == (200, 4)
+        # Alpha's key means nothing to beta's store.
+        assert product_count(beta.api_origin, alpha.publishable_key)[0] in (400, 401)
+    finally:
+        server.stop()
