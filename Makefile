@@ -25,16 +25,27 @@ help: ## List the targets
 # --- Main job -------------------------------------------------------------------------
 
 .PHONY: up
-up: ## Local platform on k3d (cluster, images, Argo, Store platform), then the TUI
-	@echo "make up: the local k3d platform is not available yet in this version." >&2
-	@echo "Try 'make sandbox' for a simulated cluster, and 'make test' for the test suite." >&2
-	@exit 2
+up: venv ## Local platform on k3d (cluster, images, Argo, Store platform), then the TUI
+	ansible-playbook -i inventories/local playbooks/site.yml
+	@if [ -z "$${STOREFLEET_NO_TUI:-}" ]; then $(VENV)/bin/storefleet --inventory local; fi
+
+.PHONY: down
+down: venv ## Delete the local k3d cluster and its registry
+	ansible-playbook -i inventories/local playbooks/teardown.yml
+
+.PHONY: user-tools
+user-tools: ## Fetch pinned k3d, helm and kubectl (sha256-checked) into .tools/bin
+	tests/tools/fetch_user_tools.sh
 
 .PHONY: tui
 tui: ## The TUI on the sandbox inventory (start it with `make sandbox`)
 	$(VENV)/bin/storefleet --inventory sandbox
 
 # --- Tools and tests ------------------------------------------------------------------
+
+.PHONY: venv
+venv: ## Only the Python virtualenv (.venv), what `make up` needs
+	tests/tools/install.sh venv
 
 .PHONY: tools
 tools: ## Install system packages, the virtualenv and the sandbox binaries
