@@ -37,9 +37,13 @@ down: venv ## Delete the local k3d cluster and its registry
 user-tools: ## Fetch pinned k3d, helm and kubectl (sha256-checked) into .tools/bin
 	tests/tools/fetch_user_tools.sh
 
+.PHONY: demo
+demo: tools ## Try Storefleet without Docker: sandbox cluster + platform, then the TUI (nodes simulated)
+	STOREFLEET_DEMO_DIR=$(SANDBOX_DIR) tui/demo.sh
+
 .PHONY: tui
-tui: ## The TUI on the sandbox inventory (start it with `make sandbox`)
-	$(VENV)/bin/storefleet --inventory sandbox
+tui: venv ## The TUI (INVENTORY=local|prod|sandbox|path; default: settings file, else sandbox)
+	$(VENV)/bin/storefleet $(if $(INVENTORY),--inventory $(INVENTORY))
 
 # --- Tools and tests ------------------------------------------------------------------
 

@@ -3,14 +3,20 @@
 
     python tests/bench/tui.py
 
-Goals: >= 5,000 events/s while the app stays responsive (a 50 ms timer keeps ticking),
-first paint <= 1 s, a 500-store table update <= 100 ms.
+Goals: >= 5,000 events/s while the app stays responsive, first paint <= 1 s, a
+500-store table update on screen <= 100 ms.
+
+Responsiveness is measured, not assumed: a 10 ms interval timer runs on the app's
+event loop while events pour in; the longest gap between two of its ticks is the
+longest time a key press would have waited (the UI stall).
 """
 
 from __future__ import annotations
 
 import asyncio
 import copy
+import gc
+import statistics
 import sys
 import time
 import uuid
@@ -31,6 +37,8 @@ from tests.unit.tui.entry import make_app
 from tests.unit.tui.recorded import events
 
 EVENTS = 20_000
+# The probe timer: short enough that a stall of a few frames shows up.
+TICK_SECONDS = 0.01
 
 
 def synthesized_stream(size: int) -> list[dict[str, Any]]:
@@ -71,7 +79,7 @@ async def first_paint() -> float:
     return painted
 
 
-async def ingest(stream: list[dict[str, Any]]) -> tuple[float, float]:
+async def ingest(stream: list[dict[str, Any]]) -> tuple[float, float, float, float]:
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause(0.2)
@@ -82,8 +90,10 @@ async def ingest(stream: list[dict[str, Any]]) -> tuple[float, float]:
         await app.push_screen(RunScreen(session))
         await pilot.pause(0.1)
         ticks: list[float] = []
-        timer = app.set_interval(0.05, lambda: ticks.append(time.perf_counter()))
+        timer = app.set_interval(TICK_SECONDS, lambda: ticks.append(time.perf_counter()))
+        await pilot.pause(0.1)  # the probe ticks before the first event
         started = time.perf_counter()
+        ticks.append(started)
 
         sink = app._sink(session.session_id)  # the sink the runner thread calls
 
@@ -97,13 +107,24 @@ async def ingest(stream: list[dict[str, Any]]) -> tuple[float, float]:
         while session.model.events_seen < len(stream):
             await asyncio.sleep(0.01)
         elapsed = time.perf_counter() - started
+        # The probe keeps ticking until the tree has drawn every task, too.
+        while session.dirty:
+            await asyncio.sleep(0.01)
+        drawn = time.perf_counter() - started
+        ticks.append(time.perf_counter())
         timer.stop()
         await pilot.pause(0.2)
-        gaps = [b - a for a, b in itertools.pairwise(ticks)]
-        return len(stream) / elapsed, max(gaps, default=0.0)
+        during = [t for t in ticks if t >= started]
+        gaps = sorted(b - a for a, b in itertools.pairwise(during))
+        if len(gaps) < 2:
+            raise RuntimeError("the probe timer never ticked during ingest")
+        p95 = gaps[int(len(gaps) * 0.95)]
+        return len(stream) / elapsed, gaps[-1], p95, drawn
 
 
-async def table_update() -> float:
+async def table_update() -> tuple[float, float]:
+    """Median time from a 500-store relist with every phase changed to the table
+    holding it, and to the screen showing it (one full repaint)."""
     now = datetime(2026, 1, 12, tzinfo=UTC)
     phases = ["Ready", "Provisioning", "Failed", "Pending"]
 
@@ -125,28 +146,42 @@ async def table_update() -> float:
         app.post_message(StoresChanged(StoreChange("SYNCED", stores=fleet(0))))
         await pilot.pause(0.3)
         table = app.screen.query_one(StoreTable)
-        best = []
-        for shift in (1, 2, 3):
-            started = time.perf_counter()
-            app.post_message(StoresChanged(StoreChange("SYNCED", stores=fleet(shift))))
+        applied, painted = [], []
+        for shift in range(1, 8):
+            relist = fleet(shift)
             target = phases[shift % 4]
+            started = time.perf_counter()
+            app.post_message(StoresChanged(StoreChange("SYNCED", stores=relist)))
             while str(table.get_cell("store-000", "phase")) != target:
-                await asyncio.sleep(0.001)
-            await pilot.pause()
-            best.append(time.perf_counter() - started)
-        return sorted(best)[1]
+                await asyncio.sleep(0.0005)
+            applied.append(time.perf_counter() - started)
+            await pilot.pause()  # ends with a compositor refresh: the frame is drawn
+            painted.append(time.perf_counter() - started)
+        return statistics.median(applied), statistics.median(painted)
 
 
 def main() -> int:
     paint = asyncio.run(first_paint())
     stream = synthesized_stream(EVENTS)
-    rate, worst_gap = asyncio.run(ingest(stream))
-    update = asyncio.run(table_update())
+    # The 20,000 synthesized events are the bench's own data (in a real run they are
+    # made one at a time by ansible-runner): keep them out of full collections, which
+    # would otherwise show up as 200 ms stalls of the app.
+    gc.freeze()
+    rate, worst_gap, p95_gap, drawn = asyncio.run(ingest(stream))
+    applied, painted = asyncio.run(table_update())
+    tick = TICK_SECONDS * 1000
     print(f"start to first paint        {paint * 1000:8.0f} ms   (goal <= 1000 ms)")
     print(f"run screen ingest           {rate:8.0f} events/s ({len(stream)} events; goal >= 5000)")
-    print(f"  longest UI stall          {worst_gap * 1000:8.0f} ms   (50 ms timer during ingest)")
-    print(f"500-store table update      {update * 1000:8.1f} ms   (goal <= 100 ms)")
-    ok = paint <= 1.0 and rate >= 5000 and update <= 0.1
+    print(f"  every task in the tree    {drawn * 1000:8.0f} ms   (drawn a frame budget at a time)")
+    print(
+        f"  longest UI stall          {worst_gap * 1000:8.0f} ms   (max gap between ticks"
+        f" of a {tick:.0f} ms timer; p95 {p95_gap * 1000:.0f} ms; aim <= 100 ms)"
+    )
+    print(f"500-store table update      {applied * 1000:8.1f} ms   (in the table, median)")
+    print(f"  on screen                 {painted * 1000:8.1f} ms   (goal <= 100 ms)")
+    # The stall is reported, not gated: on a shared CPU one descheduling shows up as a
+    # stall of the app too.
+    ok = paint <= 1.0 and rate >= 5000 and painted <= 0.1
     return 0 if ok else 1
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
+import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -31,8 +33,10 @@ from storefleet_tui.screens.stores import StoresScreen
 from storefleet_tui.session import RunSession
 
 Clock = Callable[[], datetime]
-# Events folded in per message: large enough for throughput, small enough to stay responsive.
-INGEST_BATCH = 500
+# Events are folded in slices: taken 100 at a time for as long as 15 ms, then the
+# event loop gets a turn (keys, timers, repaints) before the next slice.
+INGEST_BATCH = 100
+INGEST_SLICE_SECONDS = 0.015
 Starter = Callable[[EventSink], RunHandle]
 
 
@@ -67,6 +71,9 @@ class StorefleetApp(App[None]):
     cluster_problem: reactive[str] = reactive("")
     """Why the cluster cannot be read, or empty when it can."""
 
+    cluster_simulated: reactive[bool] = reactive(False)
+    """The inventory's cluster has simulated nodes (the sandbox): nothing is served."""
+
     def __init__(self, settings: Settings, backend: Backend, clock: Clock | None = None) -> None:
         super().__init__()
         self.settings = settings
@@ -95,6 +102,9 @@ class StorefleetApp(App[None]):
     def watch_target_label(self, label: str) -> None:
         self.sub_title = label
 
+    def watch_cluster_simulated(self, simulated: bool) -> None:
+        self.set_class(simulated, "-simulated")
+
     # -- cluster -------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="cluster")
@@ -114,6 +124,7 @@ class StorefleetApp(App[None]):
 
     def on_cluster_connected(self, message: ClusterConnected) -> None:
         self.target_label = message.target.label
+        self.cluster_simulated = message.target.simulated
         self.cluster_problem = ""
 
     def on_cluster_unavailable(self, message: ClusterUnavailable) -> None:
@@ -176,13 +187,19 @@ class StorefleetApp(App[None]):
     def on_run_started(self, message: RunStarted) -> None:
         self.sessions[message.session_id].ident = message.ident
 
-    def on_run_events(self, message: RunEvents) -> None:
+    async def on_run_events(self, message: RunEvents) -> None:
         # Cheap: fold into the model; the run screen redraws on its own timer.
         session = self.sessions[message.session_id]
-        batch, more = session.take(INGEST_BATCH)
-        for event in batch:
-            session.ingest(event)
-        if more:  # let keys and timers in before the next batch
+        deadline = time.perf_counter() + INGEST_SLICE_SECONDS
+        more = True
+        while more and time.perf_counter() < deadline:
+            batch, more = session.take(INGEST_BATCH)
+            for event in batch:
+                session.ingest(event)
+        if more:
+            # Messages already queued are handled without a pause: yield first, so
+            # timers and keys queue up ahead of the next slice.
+            await asyncio.sleep(0)
             self.post_message(RunEvents(message.session_id))
 
     def on_run_finished(self, message: RunFinished) -> None:

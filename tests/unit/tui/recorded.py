@@ -50,6 +50,7 @@ class RecordedBackend:
         pace: float = 0.0,
         artifacts_dir: Path | None = None,
         in_progress: bool = False,
+        simulated: bool = False,
     ) -> None:
         self.stores = stores if stores is not None else fleet()
         self.stream = stream
@@ -60,10 +61,16 @@ class RecordedBackend:
         # Replays stop after the first half and stay open until canceled.
         self.in_progress = in_progress
         self.sink_of_watch: Any = None
+        self.simulated = simulated
 
     def connect(self) -> ClusterTarget:
         return ClusterTarget(
-            "sandbox", None, "storefleet-sandbox", "sandbox", "sandbox.127.0.0.1.nip.io"
+            "sandbox",
+            None,
+            "storefleet-sandbox",
+            "sandbox",
+            "sandbox.127.0.0.1.nip.io",
+            simulated=self.simulated,
         )
 
     def watch_stores(self, sink: Any, stop: threading.Event) -> None:

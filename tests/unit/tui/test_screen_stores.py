@@ -9,6 +9,7 @@ from storefleet_tui.messages import StoresChanged
 from storefleet_tui.screens.create import CreateScreen
 from storefleet_tui.screens.delete_confirm import DeleteConfirmScreen
 from storefleet_tui.screens.store_detail import StoreDetailScreen
+from storefleet_tui.widgets.common.simulation_banner import SimulationBanner
 from storefleet_tui.widgets.fleet.store_table import StoreTable
 from tests.unit.tui.driving import screen_text, settle
 from tests.unit.tui.entry import make_app
@@ -93,3 +94,21 @@ async def test_readonly_hides_and_refuses_destructive_actions() -> None:
         await pilot.pause()
         assert type(app.screen).__name__ == "StoresScreen"
         assert app.backend.launched == []
+
+
+async def test_simulated_cluster_shows_the_banner() -> None:
+    app = make_app(simulated=True)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot, lambda: app.fleet_synced and app.cluster_simulated)
+        banner = app.screen.query_one(SimulationBanner)
+        assert banner.display
+        text = screen_text(app)
+        assert "nodes are simulated" in text and "stores are not served" in text
+
+
+async def test_real_cluster_shows_no_banner() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot, lambda: app.fleet_synced)
+        assert not app.screen.query_one(SimulationBanner).display
+        assert "nodes are simulated" not in screen_text(app)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
@@ -10,7 +11,7 @@ from textual.pilot import Pilot
 from storefleet_tui.core.runner import RunRequest
 from storefleet_tui.screens.run import RunScreen
 from tests.unit.tui.driving import settle
-from tests.unit.tui.entry import make_app
+from tests.unit.tui.entry import form_repo, make_app
 from tests.unit.tui.recorded import fleet
 
 SIZE = (120, 36)
@@ -28,9 +29,13 @@ class TestStores:
     def test_fleet_ready_provisioning_failed(self, snap_compare: Any) -> None:
         assert snap_compare(make_app(stores=fleet()), terminal_size=SIZE, run_before=synced)
 
+    def test_simulated_cluster_banner(self, snap_compare: Any) -> None:
+        app = make_app(stores=fleet(), simulated=True)
+        assert snap_compare(app, terminal_size=SIZE, run_before=synced)
+
 
 class TestCreate:
-    def test_validation_errors(self, snap_compare: Any) -> None:
+    def test_validation_errors(self, snap_compare: Any, tmp_path: Path) -> None:
         async def type_bad_name(pilot: Pilot[Any]) -> None:
             await synced(pilot)
             await pilot.press("c")
@@ -38,7 +43,8 @@ class TestCreate:
             await pilot.press(*"My_Store")
             await pilot.pause()
 
-        assert snap_compare(make_app(), terminal_size=SIZE, run_before=type_bad_name)
+        app = make_app(repo=form_repo(tmp_path))
+        assert snap_compare(app, terminal_size=SIZE, run_before=type_bad_name)
 
 
 class TestRun:

@@ -13,7 +13,8 @@ _QUERY = (
     'msg={{ {"kubeconfig": storefleet_kubeconfig | default(""),'
     ' "context": storefleet_kube_context | default(""),'
     ' "environment": storefleet_environment | default(""),'
-    ' "domain": storefleet_domain | default("")} }}'
+    ' "domain": storefleet_domain | default(""),'
+    ' "simulated": storefleet_cluster_simulated | default(false) | bool} }}'
 )
 
 
@@ -36,6 +37,8 @@ class ClusterTarget:
     context: str
     environment: str
     domain: str
+    simulated: bool = False
+    """Nodes are simulated (the sandbox): pods turn Ready but nothing is served."""
 
     @property
     def label(self) -> str:
@@ -71,4 +74,5 @@ def read_target(inventory: Path, repo: Path, name: str | None = None) -> Cluster
         context=str(values.get("context", "")),
         environment=str(values.get("environment", "")),
         domain=str(values.get("domain", "")),
+        simulated=values.get("simulated") is True,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import ClassVar
 
 from rich.text import Text
@@ -17,6 +18,10 @@ from storefleet_tui.widgets.run.run_summary import RunSummary
 from storefleet_tui.widgets.run.run_tree import RunTree
 
 REDRAW_SECONDS = 0.1
+# Tree nodes cost ~0.5 ms each: a frame adds tasks in start order, a few at a time,
+# for at most this long, so a burst of thousands of events never freezes the screen.
+FRAME_BUDGET_SECONDS = 0.02
+TASKS_PER_STEP = 8
 
 
 class RunScreen(Screen[None]):
@@ -63,10 +68,18 @@ class RunScreen(Screen[None]):
         session = self.session
         if not session.dirty:
             return
-        session.dirty = False
-        touched, session.dirty_tasks = session.dirty_tasks, set()
+        deadline = time.perf_counter() + FRAME_BUDGET_SECONDS
+        pending = session.dirty_tasks
+        ordered = [uuid for uuid in session.model.tasks if uuid in pending]
+        tree = self.query_one(RunTree)
+        tree.update_failures(session.model)
+        done = 0
+        while done < len(ordered) and time.perf_counter() < deadline:
+            tree.update_tasks(session.model, ordered[done : done + TASKS_PER_STEP])
+            done += TASKS_PER_STEP
+        session.dirty_tasks = pending - set(ordered[:done])
+        session.dirty = bool(session.dirty_tasks)
         self.query_one(RunSummary).show(session)
-        self.query_one(RunTree).update_from(session.model, touched)
         if self.show_raw:
             self._write_raw()
         if session.finished:

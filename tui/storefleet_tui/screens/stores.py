@@ -12,6 +12,7 @@ from textual.widgets import Footer, Input, Static
 
 from storefleet_tui.core.stores import Store
 from storefleet_tui.widgets.common.context_bar import ContextBar
+from storefleet_tui.widgets.common.simulation_banner import SimulationBanner
 from storefleet_tui.widgets.fleet.store_table import StoreTable
 
 DESTRUCTIVE = frozenset({"create", "delete", "platform"})
@@ -62,6 +63,7 @@ class StoresScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield ContextBar()
+        yield SimulationBanner(id="simulation-banner")
         yield Input(placeholder="filter: name or phase", id="store-filter", disabled=True)
         yield Static("", id="fleet-empty")
         yield StoreTable(id="stores")

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.text import Text
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from storefleet_tui.core.events import Failure, Outcome, RunModel
 from storefleet_tui.widgets.run.labels import host_label, mark, task_label
+
+# Up to this many tasks every play stays open.
+FOLD_AFTER_TASKS = 200
 
 
 class RunTree(Tree[str]):
@@ -23,10 +28,21 @@ class RunTree(Tree[str]):
         self._tasks: dict[str, TreeNode[str]] = {}
         self._hosts: dict[tuple[str, str], TreeNode[str]] = {}
 
+    @property
+    def task_count(self) -> int:
+        """How many tasks the tree shows (it may trail the model by a few frames)."""
+        return len(self._tasks)
+
     def update_from(self, model: RunModel, touched: set[str]) -> None:
-        self._update_failures(model)
+        """Redraw the failures and the `touched` tasks."""
+        self.update_failures(model)
         # In the order tasks started, so the tree reads like the playbook.
-        for uuid in [uuid for uuid in model.tasks if uuid in touched]:
+        self.update_tasks(model, [uuid for uuid in model.tasks if uuid in touched])
+
+    def update_tasks(self, model: RunModel, ordered: Sequence[str]) -> None:
+        """Add or relabel the tasks `ordered` names (in start order), with their hosts."""
+        plays: set[str] = set()
+        for uuid in ordered:
             task = model.tasks[uuid]
             play_node = self._play_node(model, task.play_uuid)
             node = self._tasks.get(uuid)
@@ -54,7 +70,9 @@ class RunTree(Tree[str]):
                             )
                 if host.outcome.is_failure:
                     node.expand()
-            play_node.set_label(self._play_label(model, task.play_uuid))
+            plays.add(task.play_uuid)
+        for play_uuid in plays:
+            self._plays[play_uuid].set_label(self._play_label(model, play_uuid))
 
     def _play_label(self, model: RunModel, uuid: str) -> Text:
         play = model.plays[uuid]
@@ -69,11 +87,18 @@ class RunTree(Tree[str]):
     def _play_node(self, model: RunModel, uuid: str) -> TreeNode[str]:
         node = self._plays.get(uuid)
         if node is None:
+            # In a long run a new play folds the plays before it that went well: the
+            # tree's lines (rebuilt on each change) stay as many as the play at hand.
+            if len(self._tasks) > FOLD_AFTER_TASKS:
+                for earlier_uuid, earlier in self._plays.items():
+                    if earlier.is_expanded and not model.plays[earlier_uuid].outcome.is_failure:
+                        earlier.collapse()
             node = self.root.add(self._play_label(model, uuid), data=uuid, expand=True)
             self._plays[uuid] = node
         return node
 
-    def _update_failures(self, model: RunModel) -> None:
+    def update_failures(self, model: RunModel) -> None:
+        """Keep the failures node (first child of the root) equal to the model's."""
         failures = model.failures()
         if failures == self._failures_shown:
             return
