@@ -105,7 +105,7 @@ nodes:
   type: list
   elements: dict
   sample: [{name: validate, phase: Succeeded, message: "", retries: 0}]
-changed_nodes:
+updated_nodes:
   description: The rows of RV(nodes) whose state differs from O(known).
   returned: success
   type: list
@@ -180,7 +180,7 @@ def submit(module, api):
         params["pod_annotations"],
     )
     try:
-        api.get_namespaced_custom_object(
+        template = api.get_namespaced_custom_object(
             ARGO_GROUP, ARGO_VERSION, params["namespace"], "workflowtemplates", params["template"]
         )
     except ApiException as error:
@@ -196,14 +196,15 @@ def submit(module, api):
             phase="Pending",
             finished=True,
             nodes=[],
-            changed_nodes=[],
+            updated_nodes=[],
             known={},
             failure="",
         )
     try:
-        return api.create_namespaced_custom_object(
+        workflow = api.create_namespaced_custom_object(
             ARGO_GROUP, ARGO_VERSION, params["namespace"], WORKFLOW_PLURAL, definition
         )
+        return workflow, template
     except ApiException as error:
         module.fail_json(
             msg="cannot submit a Workflow from %s: %s" % (params["template"], api_error(error))
@@ -219,9 +220,9 @@ def read(module, api, name):
         module.fail_json(msg="cannot read Workflow %s: %s" % (name, api_error(error)))
 
 
-def rows_of(module, workflow):
+def rows_of(module, workflow, template):
     try:
-        order = dag_task_order(entry_dag_tasks(workflow_spec(workflow)))
+        order = dag_task_order(entry_dag_tasks(workflow_spec(workflow, template)))
     except DagError as error:
         module.fail_json(
             msg="Workflow %s has an invalid DAG: %s" % (workflow["metadata"]["name"], error)
@@ -229,13 +230,13 @@ def rows_of(module, workflow):
     return node_rows(workflow, order)
 
 
-def follow(module, api, name):
+def follow(module, api, name, template=None):
     """Poll until a node changes, the workflow finishes, or the timeout passes."""
     params = module.params
     deadline = time.monotonic() + params["timeout"]
     while True:
         workflow = read(module, api, name)
-        rows = rows_of(module, workflow)
+        rows = rows_of(module, workflow, template)
         changes = changed_rows(rows, params["known"])
         if not params["wait"] or changes or is_finished(workflow) or time.monotonic() >= deadline:
             return workflow, rows, changes
@@ -251,10 +252,12 @@ def main():
     api = k8s.CustomObjectsApi(api_client(module))
     changed = False
     name = module.params["name"]
+    template = None
     if not name:
-        name = submit(module, api)["metadata"]["name"]
+        workflow, template = submit(module, api)
+        name = workflow["metadata"]["name"]
         changed = True
-    workflow, rows, changes = follow(module, api, name)
+    workflow, rows, changes = follow(module, api, name, template)
     finished = is_finished(workflow)
     module.exit_json(
         changed=changed,
@@ -262,7 +265,7 @@ def main():
         phase=workflow_phase(workflow),
         finished=finished,
         nodes=rows,
-        changed_nodes=changes,
+        updated_nodes=changes,
         known=known_states(rows),
         failure=failure_message(workflow, rows)
         if finished and workflow_phase(workflow) != "Succeeded"

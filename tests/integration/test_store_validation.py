@@ -64,16 +64,17 @@ def test_hostile_name_is_refused_before_anything_exists(
     assert _cluster_objects(platform) == before
 
 
-def test_argo_orchestrator_is_refused_clearly(platform: SandboxClient, workdir: Path) -> None:
+def test_unknown_orchestrator_is_refused_clearly(platform: SandboxClient, workdir: Path) -> None:
     before = _cluster_objects(platform)
     run = run_playbook(
         platform,
         "storefleet.platform.store_create",
-        workdir / "argo",
-        {"store_name": "viaargo", "store_orchestrator": "argo"},
+        workdir / "orchestrator",
+        {"store_name": "viaother", "store_orchestrator": "other"},
     )
     assert not run.ok
-    assert any("not available yet" in message for message in run.failure_messages()), run.explain()
+    messages = run.failure_messages()
+    assert any("store_orchestrator" in m and "direct" in m for m in messages), run.explain()
     assert _cluster_objects(platform) == before
 
 
