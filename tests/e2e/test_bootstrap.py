@@ -75,3 +75,18 @@ def test_stores_from_one_snapshot_get_their_own_credentials(
         assert product_count(beta.api_origin, alpha.publishable_key)[0] in (400, 401)
     finally:
         server.stop()
+
+
+def test_a_store_without_demo_data_keeps_checkout_setup_but_no_products(
+    postgres: Postgres, redis: Redis
+) -> None:
+    gamma = new_store("gamma", postgres, redis, 2)
+    answer = backend_command(gamma, "bootstrap", env={"MEDUSA_SEED_DEMO_DATA": "false"})
+    assert answer == {"action": "restore", "demo_data": False}
+    live_products = "SELECT count(*) FROM product WHERE deleted_at IS NULL"
+    assert postgres.psql("store_gamma", live_products) == "0"
+    assert postgres.psql("store_gamma", "SELECT count(*) FROM region") == "1"
+    assert postgres.psql("store_gamma", "SELECT count(*) FROM shipping_option") == "1"
+    # A later bootstrap never touches the catalogue the store's owner built since.
+    again = backend_command(gamma, "bootstrap", env={"MEDUSA_SEED_DEMO_DATA": "false"})
+    assert again == {"action": "migrate"}

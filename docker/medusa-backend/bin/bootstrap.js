@@ -96,6 +96,15 @@ function seed() {
   run(MEDUSA, ["exec", "./src/scripts/seed.js"])
 }
 
+// MEDUSA_SEED_DEMO_DATA=false: a new store starts without the demo products.
+function wantsDemoData() {
+  return (process.env.MEDUSA_SEED_DEMO_DATA || "true").toLowerCase() !== "false"
+}
+
+function removeDemoCatalogue() {
+  run(MEDUSA, ["exec", "./src/scripts/remove-demo-catalogue.js"])
+}
+
 function restore(databaseUrl) {
   // Connection details and password travel in PG* variables; only the
   // database name is on the command line (pg_restore insists on one).
@@ -142,7 +151,13 @@ async function main() {
       action = "migrate_and_seed"
     }
   }
-  process.stdout.write(JSON.stringify({ action }) + "\n")
+  // Only a database this run filled: an existing store's catalogue is its owner's.
+  const result = { action }
+  if (action !== "migrate" && !wantsDemoData()) {
+    removeDemoCatalogue()
+    result.demo_data = false
+  }
+  process.stdout.write(JSON.stringify(result) + "\n")
 }
 
 main().catch((error) => {
