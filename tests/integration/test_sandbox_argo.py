@@ -53,7 +53,13 @@ def argo(sandbox: SandboxClient) -> SandboxClient:
     argo_namespace = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "argo"}}
     sandbox.kubectl("apply", "-f", "-", input_text=json.dumps(argo_namespace))
     sandbox.kubectl(
-        "apply", "--server-side", "--field-manager=storefleet-tests", "-f", str(ARGO_INSTALL)
+        # --force-conflicts: the argo role may have applied it already as another manager.
+        "apply",
+        "--server-side",
+        "--force-conflicts",
+        "--field-manager=storefleet-tests",
+        "-f",
+        str(ARGO_INSTALL),
     )
     sandbox.kubectl("wait", "--for=condition=Established", "crd/workflows.argoproj.io")
     sandbox.wait_for_argo_controller(timeout=60)
