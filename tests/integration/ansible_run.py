@@ -39,6 +39,20 @@ class PlaybookRun:
     stdout: str
     private_data_dir: Path
 
+    @classmethod
+    def from_runner(cls, runner: Any, playbook: str, private_data_dir: Path) -> PlaybookRun:
+        """Read what ansible-runner recorded of a finished run."""
+        stdout_file = Path(runner.config.artifact_dir) / "stdout"
+        return cls(
+            playbook=playbook,
+            rc=runner.rc,
+            status=runner.status,
+            stats=runner.stats or {},
+            events=list(runner.events),
+            stdout=stdout_file.read_text() if stdout_file.exists() else "",
+            private_data_dir=private_data_dir,
+        )
+
     @property
     def ok(self) -> bool:
         return self.rc == 0 and self.status == "successful"
@@ -113,16 +127,7 @@ def run_playbook(
         quiet=True,
         timeout=timeout,
     )
-    stdout_file = Path(runner.config.artifact_dir) / "stdout"
-    return PlaybookRun(
-        playbook=playbook,
-        rc=runner.rc,
-        status=runner.status,
-        stats=runner.stats or {},
-        events=list(runner.events),
-        stdout=stdout_file.read_text() if stdout_file.exists() else "",
-        private_data_dir=private_data_dir,
-    )
+    return PlaybookRun.from_runner(runner, playbook, private_data_dir)
 
 
 def run_playbooks_at_once(

@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 
 import pytest
 
 from tests.sandbox import SandboxClient
+from tests.sandbox.client import ARGO_INSTALL_MANIFEST as ARGO_INSTALL
 from tests.waiting import wait_for
 
 pytestmark = pytest.mark.sandbox
 
-# The project's shared folder sits beside the checkout; STOREFLEET_SHARED_DIR overrides.
-SHARED_DIR = Path(
-    os.environ.get("STOREFLEET_SHARED_DIR", Path(__file__).resolve().parents[3] / "shared")
-)
-ARGO_INSTALL = SHARED_DIR / "vendor" / "argo-workflows" / "install-v4.1.2.yaml"
 
 THREE_STEP_DAG = {
     "apiVersion": "argoproj.io/v1alpha1",

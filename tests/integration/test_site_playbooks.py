@@ -27,10 +27,9 @@ import pytest
 from tests.integration.ansible_run import PlaybookRun
 from tests.integration.ansible_run import run_playbook as run_on_sandbox_inventory
 from tests.sandbox import SandboxClient
+from tests.sandbox.client import ARGO_INSTALL_MANIFEST as ARGO_INSTALL
 from tests.sandbox.client import REPO_ROOT
 
-SHARED_DIR = REPO_ROOT.parent / "shared"
-ARGO_INSTALL = SHARED_DIR / "vendor" / "argo-workflows" / "install-v4.1.2.yaml"
 PLAYBOOKS = REPO_ROOT / "playbooks"
 # The prod server is a placeholder: dry runs reach "it" on this machine.
 PROD_LOCAL = {"ansible_connection": "local", "ansible_python_interpreter": sys.executable}
@@ -63,16 +62,7 @@ def run(
         quiet=True,
         timeout=900,
     )
-    stdout_file = Path(runner.config.artifact_dir) / "stdout"
-    return PlaybookRun(
-        playbook=playbook,
-        rc=runner.rc,
-        status=runner.status,
-        stats=runner.stats or {},
-        events=list(runner.events),
-        stdout=stdout_file.read_text() if stdout_file.exists() else "",
-        private_data_dir=private_data_dir,
-    )
+    return PlaybookRun.from_runner(runner, playbook, private_data_dir)
 
 
 def reported(result: PlaybookRun) -> str:
