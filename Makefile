@@ -4,9 +4,9 @@
 #   make demo          the same on the simulated sandbox cluster (no Docker needed)
 #   make test          install what the tests need, lint, run every test layer
 #
-# Everything the tests run is pinned and installed by `make tools`: the virtualenv
-# (.venv) and the sandbox binaries (.tools/bin, built once per version and cached in
-# ~/.cache/storefleet/tools).
+# Everything is pinned and installed by `make tools` (tools/install.sh): the virtualenv
+# (.venv), the Debian packages and the sandbox binaries (.tools/bin, built once per
+# version and cached in ~/.cache/storefleet/tools).
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -35,7 +35,7 @@ down: venv ## Delete the local k3d cluster and its registry
 
 .PHONY: user-tools
 user-tools: ## Fetch pinned k3d, helm and kubectl (sha256-checked) into .tools/bin
-	tests/tools/fetch_user_tools.sh
+	tools/fetch_user_tools.sh
 
 .PHONY: demo
 demo: tools ## Try Storefleet without Docker: sandbox cluster + platform, then the TUI (nodes simulated)
@@ -49,11 +49,11 @@ tui: venv ## The TUI (INVENTORY=local|prod|sandbox|path; default: settings file,
 
 .PHONY: venv
 venv: ## Only the Python virtualenv (.venv), what `make up` needs
-	tests/tools/install.sh venv
+	tools/install.sh venv
 
 .PHONY: tools
 tools: ## Install system packages, the virtualenv and the sandbox binaries
-	tests/tools/install.sh all
+	tools/install.sh all
 
 .PHONY: test
 test: tools lint test-unit test-integration e2e ## Everything: tools, lint and every test layer
@@ -72,7 +72,7 @@ test-snapshot-update: ## Regenerate the TUI snapshots (review the SVG diff befor
 
 .PHONY: e2e
 e2e: ## Store app end to end: Medusa + storefront + PostgreSQL + Redis + Chromium
-	@if [ -x tests/e2e/run.sh ]; then tests/e2e/run.sh; else echo "no e2e suite yet"; fi
+	tests/e2e/run.sh
 
 .PHONY: bench
 bench: ## Benchmarks: sandbox start, and each area's numbers
@@ -82,11 +82,11 @@ bench: ## Benchmarks: sandbox start, and each area's numbers
 
 .PHONY: sandbox
 sandbox: ## Start the sandbox cluster in the background (kubeconfig in .sandbox/kubeconfig)
-	$(VENV)/bin/python -m tests.sandbox up --dir $(SANDBOX_DIR)
+	$(VENV)/bin/python -m storefleet_sandbox up --dir $(SANDBOX_DIR)
 
 .PHONY: sandbox-down
 sandbox-down: ## Stop the sandbox cluster
-	$(VENV)/bin/python -m tests.sandbox down --dir $(SANDBOX_DIR)
+	$(VENV)/bin/python -m storefleet_sandbox down --dir $(SANDBOX_DIR)
 
 # --- Lint -----------------------------------------------------------------------------
 

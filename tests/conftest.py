@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.sandbox import Sandbox, SandboxClient
+from storefleet_sandbox import Sandbox, SandboxClient
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,7 @@ export STOREFLEET_KUBECONFIG="${sandbox_dir}/kubeconfig"
 cd "${repo}"
 
 # Starts the cluster in the background, or says it is already running.
-python -m tests.sandbox up --dir "${sandbox_dir}"
+python -m storefleet_sandbox up --dir "${sandbox_dir}"
 
 # Idempotent: a second demo finds the platform in place and changes nothing.
 echo "demo: installing the platform on the sandbox (Store CRD, RBAC, store cap)..."

@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.sandbox import Sandbox
+from storefleet_sandbox import Sandbox
 
 WARM_RUNS = 3
 

@@ -22,7 +22,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO_ROOT))
 
-from tests.sandbox import Sandbox, SandboxClient  # noqa: E402
+from storefleet_sandbox import Sandbox, SandboxClient  # noqa: E402
 
 ROUNDS = int(os.environ.get("STOREFLEET_BENCH_ROUNDS", "2"))
 BASELINE = REPO_ROOT / "tests" / "bench" / "store_lifecycle_baseline.sh"

@@ -21,8 +21,8 @@ from typing import Any
 
 import ansible_runner
 
-from tests.sandbox import SandboxClient, tool
-from tests.sandbox.client import REPO_ROOT
+from storefleet_sandbox import SandboxClient, tool
+from storefleet_sandbox.client import REPO_ROOT
 
 SANDBOX_INVENTORY = REPO_ROOT / "inventories" / "sandbox"
 

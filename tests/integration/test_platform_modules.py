@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.integration.test_platform_playbook import REPO_ROOT, ansible_env, ensure_platform
-from tests.sandbox import SandboxClient, tool
+from storefleet_sandbox import SandboxClient, tool
 from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.slow]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.integration.test_platform_playbook import REPO_ROOT, ansible_env, ensure_platform
-from tests.sandbox import SandboxClient
+from storefleet_sandbox import SandboxClient
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.slow]
 

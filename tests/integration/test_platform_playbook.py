@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.sandbox import SandboxClient
+from storefleet_sandbox import SandboxClient
 from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.slow]

@@ -9,7 +9,7 @@ import uuid
 import pytest
 
 from tests.integration.test_platform_playbook import PROVISIONER, ensure_platform
-from tests.sandbox import SandboxClient
+from storefleet_sandbox import SandboxClient
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.slow]
 

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from tests.sandbox import SandboxClient
-from tests.sandbox.client import ARGO_INSTALL_MANIFEST as ARGO_INSTALL
+from storefleet_sandbox import SandboxClient
+from tests.shared import ARGO_INSTALL_MANIFEST as ARGO_INSTALL
 from tests.waiting import wait_for
 
 pytestmark = pytest.mark.sandbox

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from tests.sandbox import SandboxClient
+from storefleet_sandbox import SandboxClient
 from tests.waiting import wait_for
 
 pytestmark = pytest.mark.sandbox

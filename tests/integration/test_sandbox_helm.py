@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.sandbox import SandboxClient, tool
+from storefleet_sandbox import SandboxClient, tool
 
 pytestmark = pytest.mark.sandbox
 

@@ -10,14 +10,14 @@ from pathlib import Path
 import psutil
 import pytest
 
-from tests.sandbox.client import REPO_ROOT, SandboxClient
+from storefleet_sandbox.client import REPO_ROOT, SandboxClient
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.slow]
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "tests.sandbox", *args],
+        [sys.executable, "-m", "storefleet_sandbox", *args],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,

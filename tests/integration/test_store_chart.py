@@ -20,7 +20,7 @@ import kubernetes_validate  # type: ignore[import-untyped]
 import pytest
 import yaml
 
-from tests.sandbox import SandboxClient, tool
+from storefleet_sandbox import SandboxClient, tool
 from tests.waiting import wait_for
 
 pytestmark = pytest.mark.sandbox

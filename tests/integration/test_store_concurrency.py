@@ -17,7 +17,7 @@ from tests.integration.ansible_run import (
     running_pods_ready,
     store,
 )
-from tests.sandbox import SandboxClient
+from storefleet_sandbox import SandboxClient
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.slow]
 

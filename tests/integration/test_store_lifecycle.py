@@ -24,7 +24,7 @@ from tests.integration.ansible_run import (
     running_pods_ready,
     store,
 )
-from tests.sandbox import SandboxClient
+from storefleet_sandbox import SandboxClient
 from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.slow]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.integration.ansible_run import apply_platform, kubectl_json, run_playbook
-from tests.sandbox import SandboxClient
+from storefleet_sandbox import SandboxClient
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.slow]
 

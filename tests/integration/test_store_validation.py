@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.integration.ansible_run import PLATFORM_NAMESPACE, apply_platform, run_playbook
-from tests.sandbox import SandboxClient
+from storefleet_sandbox import SandboxClient
 
 pytestmark = [pytest.mark.sandbox]
 

@@ -12,7 +12,7 @@ import pytest
 from storefleet_tui.core.cluster import ClusterReader
 from storefleet_tui.core.stores import StoreChange
 from tests.integration.tui_cluster import apply_store, delete_store, install_store_crd
-from tests.sandbox import SandboxClient
+from storefleet_sandbox import SandboxClient
 from tests.waiting import wait_for
 
 pytestmark = pytest.mark.sandbox

@@ -26,7 +26,7 @@ from storefleet_tui.widgets.fleet.store_table import StoreTable
 from storefleet_tui.widgets.run.run_tree import RunTree
 from tests.integration.ansible_run import PLATFORM_NAMESPACE, kubectl_json, store
 from tests.integration.test_platform_playbook import ensure_platform
-from tests.sandbox import SandboxClient
+from storefleet_sandbox import SandboxClient
 from tests.unit.tui.driving import screen_text, settle
 from tests.unit.tui.recorded import REPO
 

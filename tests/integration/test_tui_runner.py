@@ -13,7 +13,7 @@ import pytest
 from storefleet_tui.core import artifacts
 from storefleet_tui.core.events import RunModel, RunStatus
 from storefleet_tui.core.runner import RunnerBridge, RunnerSettings, RunRequest
-from tests.sandbox import SandboxClient
+from storefleet_sandbox import SandboxClient
 from tests.unit.tui.recorded import REPO
 
 pytestmark = pytest.mark.sandbox

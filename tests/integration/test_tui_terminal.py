@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.integration.tui_cluster import apply_store, delete_store, install_store_crd
-from tests.sandbox import SandboxClient
+from storefleet_sandbox import SandboxClient
 from tests.unit.tui.recorded import REPO
 from tests.waiting import wait_for
 

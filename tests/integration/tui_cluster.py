@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.sandbox import SandboxClient
+from storefleet_sandbox import SandboxClient
 from tests.unit.tui.recorded import REPO
 from tests.waiting import wait_for
 

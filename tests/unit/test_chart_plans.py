@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.sandbox import tool
+from storefleet_sandbox import tool
 
 CHART = Path(__file__).resolve().parents[2] / "charts" / "store"
 VALUES = yaml.safe_load((CHART / "values.yaml").read_text())

@@ -1,4 +1,4 @@
-"""`make user-tools` (tests/tools/fetch_user_tools.sh): pinned k3d/helm/kubectl, checked.
+"""`make user-tools` (tools/fetch_user_tools.sh): pinned k3d/helm/kubectl, checked.
 
 The real downloads need GitHub and dl.k8s.io; here a pins file of local file:// URLs
 drives the same script, so the checksum check itself runs for real.

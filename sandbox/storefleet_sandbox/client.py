@@ -11,10 +11,6 @@ from .processes import ProcessFailed
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ARGO_NAMESPACE = "argo"
-# The project's shared folder sits beside the checkout (as in CI); STOREFLEET_SHARED_DIR
-# overrides. It holds the upstream manifests the tests need offline.
-SHARED_DIR = Path(os.environ.get("STOREFLEET_SHARED_DIR", REPO_ROOT.parent / "shared"))
-ARGO_INSTALL_MANIFEST = SHARED_DIR / "vendor" / "argo-workflows" / "install-v4.1.2.yaml"
 ARGO_PID_FILE = "workflow-controller.pid"
 
 

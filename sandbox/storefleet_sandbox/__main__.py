@@ -1,9 +1,9 @@
 """Run the sandbox cluster outside pytest.
 
-python -m tests.sandbox up   [--dir .sandbox] [--nodes 3]   start in the background
-python -m tests.sandbox down [--dir .sandbox]               stop it, leave nothing behind
-python -m tests.sandbox status [--dir .sandbox]
-python -m tests.sandbox serve [--dir .sandbox] [--nodes 3]  run in the foreground
+python -m storefleet_sandbox up   [--dir .sandbox] [--nodes 3]   start in the background
+python -m storefleet_sandbox down [--dir .sandbox]               stop it, leave nothing behind
+python -m storefleet_sandbox status [--dir .sandbox]
+python -m storefleet_sandbox serve [--dir .sandbox] [--nodes 3]  run in the foreground
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def up(directory: Path, nodes: int, timeout: float = 180) -> int:
         [
             sys.executable,
             "-m",
-            "tests.sandbox",
+            "storefleet_sandbox",
             "serve",
             "--dir",
             str(directory),
@@ -114,7 +114,7 @@ def down(directory: Path, timeout: float = 60) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.sandbox")
+    parser = argparse.ArgumentParser(prog="python -m storefleet_sandbox")
     parser.add_argument("command", choices=["up", "down", "status", "serve"])
     parser.add_argument("--dir", type=Path, default=REPO_ROOT / ".sandbox")
     parser.add_argument("--nodes", type=int, default=3)

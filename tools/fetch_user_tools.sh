@@ -3,16 +3,16 @@
 # user-tools.sha256, each download checked against its pinned sha256 before it is
 # installed. A tool already installed there at the pinned version is kept.
 #
-#   tests/tools/fetch_user_tools.sh            all three, into .tools/bin
-#   tests/tools/fetch_user_tools.sh k3d helm   only those
+#   tools/fetch_user_tools.sh            all three, into .tools/bin
+#   tools/fetch_user_tools.sh k3d helm   only those
 #
 # STOREFLEET_USER_TOOLS_DIR installs elsewhere (it must be on PATH for `make up`;
 # the Makefile puts .tools/bin first); STOREFLEET_USER_TOOLS_PINS reads other pins
 # (the tests use local files). Needs curl, sha256sum and tar.
 set -euo pipefail
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-pins=${STOREFLEET_USER_TOOLS_PINS:-$root/tests/tools/user-tools.sha256}
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+pins=${STOREFLEET_USER_TOOLS_PINS:-$root/tools/user-tools.sha256}
 bin_dir=${STOREFLEET_USER_TOOLS_DIR:-$root/.tools/bin}
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
