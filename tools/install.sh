@@ -214,7 +214,11 @@ install_gateway_api_crds() {
   if [[ ! -f $dir/.complete ]]; then
     src=$(go mod download -json "sigs.k8s.io/gateway-api@$v" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
     mkdir -p "$dir/manifests"
-    cat "$src"/config/crd/standard/gateway.networking.k8s.io_*.yaml >"$dir/manifests/gateway-api-standard-$v.yaml"
+    local crd
+    for crd in "$src"/config/crd/standard/gateway.networking.k8s.io_*.yaml; do
+      printf -- '---\n'
+      cat "$crd"
+    done >"$dir/manifests/gateway-api-standard-$v.yaml"
     touch "$dir/.complete"
   fi
   mkdir -p "$root/.tools/manifests"

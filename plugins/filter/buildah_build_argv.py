@@ -22,11 +22,23 @@ def buildah_build_argv(image, reference, source_root, local_bases):
         dockerfile = context + "/Dockerfile"
     # --layers keeps each step's result, so an unchanged step is not run again; --format
     # docker keeps the Dockerfiles' SHELL and HEALTHCHECK; --pull=never: the bases are local.
-    argv = ["buildah", "bud", "--pull=never", "--layers", "--format", "docker",
-            "--tag", reference, "--file", dockerfile]
+    argv = [
+        "buildah",
+        "bud",
+        "--pull=never",
+        "--layers",
+        "--format",
+        "docker",
+        "--tag",
+        reference,
+        "--file",
+        dockerfile,
+    ]
     for base in image.get("bases", []):
         if base not in local_bases:
-            raise AnsibleFilterError("buildah_build_argv: no local base image %s in images_local_bases" % base)
+            raise AnsibleFilterError(
+                "buildah_build_argv: no local base image %s in images_local_bases" % base
+            )
         argv.append("--build-arg=%s=%s" % (local_bases[base]["build_arg"], base))
     argv.append(context)
     return argv

@@ -46,6 +46,20 @@ def store_namespace_labels(name):
     return _or_filter_error(naming.store_namespace_labels, name)
 
 
+def image_values(references):
+    """{'postgresql': 'host:5000/x/postgres:15'} -> {'postgresql': {'repository': ..., 'tag': ...}}
+    for the chart's `images`, leaving out empty references (the chart's own pins stay)."""
+    values = {}
+    for name, reference in references.items():
+        if not reference:
+            continue
+        repository, separator, tag = str(reference).rpartition(":")
+        if not separator or "/" in tag or not repository:
+            raise AnsibleFilterError("image %s=%r has no tag (repository:tag)" % (name, reference))
+        values[name] = {"repository": repository, "tag": tag}
+    return values
+
+
 def store_quota(values, plan, worker_mode="shared"):
     """ResourceQuota `hard` dict for the chart values at a plan and worker mode."""
     return _or_filter_error(quota.store_quota, values, plan, worker_mode)
@@ -62,4 +76,5 @@ class FilterModule:
             "store_urls": store_urls,
             "store_namespace_labels": store_namespace_labels,
             "store_quota": store_quota,
+            "image_values": image_values,
         }

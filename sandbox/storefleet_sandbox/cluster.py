@@ -375,26 +375,8 @@ class Sandbox(SandboxClient):
 
     def _start_real_nodes(self) -> None:
         """Registry and add-on images first, then the nodes, Service routing, policy, DNS, edge."""
-        registry_config = registry.write_config(self.directory / "registry.yaml")
-        registry_process = self._host_service(
-            "registry", [tool("registry"), "serve", str(registry_config)]
-        )
-        registry_process.wait_until(registry.healthy, 30, "a serving registry")
-        self.addon_images = ensure_addon_images()
-        (self.directory / ADDON_IMAGES_FILE).write_text(json.dumps(self.addon_images))
-
-        self.kubectl("apply", "-f", "-", input_text=network.KUBE_ROUTER_RBAC)
-        self.kubectl(
-            "create",
-            "clusterrolebinding",
-            "storefleet-sandbox:apiserver-kubelet",
-            "--clusterrole=system:kubelet-api-admin",
-            "--user=kube-apiserver-kubelet-client",
-        )
-        self.kubectl("apply", "--server-side", "-f", str(GATEWAY_API_CRDS))
-        self.kubectl("wait", "--for=condition=Established", "crd", "--all", "--timeout=60s")
-        self._apply(addons.edge_access())
-
+        self._start_registry()
+        self._grant_node_components()
         for index in range(1, self.real_node_count + 1):
             node = RealNode(
                 NodeLayout(index, self.directory),
@@ -405,6 +387,34 @@ class Sandbox(SandboxClient):
             )
             self.real_nodes.append(node)
             node.start()
+        self.real_nodes[0].kubelet.wait_until(self._real_nodes_ready, 90, "Ready real nodes")
+        # kube-router finds its node by name: only once the kubelets registered them.
+        self._start_node_network()
+        self._apply(addons.coredns(self.addon_images["coredns"]))
+        self._start_edge()
+        self.kubectl(
+            "-n", "kube-system", "rollout", "status", "deployment/coredns", "--timeout=120s"
+        )
+
+    def _start_registry(self) -> None:
+        registry_config = registry.write_config(self.directory / "registry.yaml")
+        process = self._host_service("registry", [tool("registry"), "serve", str(registry_config)])
+        process.wait_until(registry.healthy, 30, "a serving registry")
+        self.addon_images = ensure_addon_images()
+        (self.directory / ADDON_IMAGES_FILE).write_text(json.dumps(self.addon_images))
+
+    def _grant_node_components(self) -> None:
+        """RBAC of the components beside the nodes, and the types the edge serves."""
+        self.kubectl("apply", "-f", "-", input_text=network.KUBE_ROUTER_RBAC)
+        self.kubectl(
+            "create", "clusterrolebinding", "storefleet-sandbox:apiserver-kubelet",
+            "--clusterrole=system:kubelet-api-admin", "--user=kube-apiserver-kubelet-client",
+        )  # fmt: skip
+        self.kubectl("apply", "--server-side", "-f", str(GATEWAY_API_CRDS))
+        self.kubectl("wait", "--for=condition=Established", "crd", "--all", "--timeout=60s")
+        self._apply(addons.edge_access())
+
+    def _start_node_network(self) -> None:
         first = self.real_nodes[0].layout
         proxy_config = self._component_kubeconfig("kube-proxy", "system:kube-proxy")
         self._host_service(
@@ -412,26 +422,22 @@ class Sandbox(SandboxClient):
         )
         router_config = self._component_kubeconfig("kube-router", "storefleet-sandbox:kube-router")
         for node in self.real_nodes:
-            self._host_service(
-                f"kube-router-{node.layout.name}",
-                network.kube_router_argv(router_config, node.layout),
+            health_port = free_port()
+            argv = network.kube_router_argv(router_config, node.layout, health_port)
+            router = self._host_service(f"kube-router-{node.layout.name}", argv)
+            router.wait_until(
+                lambda port=health_port: _http_ok(f"http://127.0.0.1:{port}/healthz"), 60, "healthz"
             )
-        self.real_nodes[0].kubelet.wait_until(self._real_nodes_ready, 90, "Ready real nodes")
 
-        self._apply(addons.coredns(self.addon_images["coredns"]))
-        edge_config = self._component_kubeconfig("edge", addons.EDGE_USER)
+    def _start_edge(self) -> None:
+        config = self._component_kubeconfig("edge", addons.EDGE_USER)
         ping_port = free_port()
         traefik = self._host_service(
             "edge",
             edge.traefik_argv(self.directory, ping_port),
-            env={**os.environ, "KUBECONFIG": str(edge_config)},
+            env={**os.environ, "KUBECONFIG": str(config)},
         )
-        traefik.wait_until(
-            lambda: _http_ok(f"http://127.0.0.1:{ping_port}/ping"), 30, "the edge's ping"
-        )
-        self.kubectl(
-            "-n", "kube-system", "rollout", "status", "deployment/coredns", "--timeout=120s"
-        )
+        traefik.wait_until(lambda: _http_ok(f"http://127.0.0.1:{ping_port}/ping"), 30, "the edge")
 
     def _real_nodes_ready(self) -> bool:
         nodes = json.loads(self.kubectl("get", "nodes", "-l", "type=real", "-o", "json"))["items"]

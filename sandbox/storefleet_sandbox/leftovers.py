@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import psutil
@@ -15,9 +16,10 @@ def processes(*roots: Path) -> list[str]:
     component is started with its files there; a container shim with its runtime state)."""
     marks = [str(root) for root in roots]
     found = []
+    me = os.getpid()
     for process in psutil.process_iter(["pid", "cmdline"]):
         cmdline = " ".join(process.info["cmdline"] or [])
-        if any(mark in cmdline for mark in marks):
+        if process.info["pid"] != me and any(mark in cmdline for mark in marks):
             found.append(f"{process.info['pid']} {cmdline[:120]}")
     return found
 

@@ -72,7 +72,7 @@ def kube_proxy_argv(files: Path, kubeconfig: Path, node: NodeLayout) -> list[str
     return [tool("kube-proxy"), f"--config={path}"]
 
 
-def kube_router_argv(kubeconfig: Path, node: NodeLayout) -> list[str]:
+def kube_router_argv(kubeconfig: Path, node: NodeLayout, health_port: int) -> list[str]:
     return [
         tool("kube-router"),
         f"--kubeconfig={kubeconfig}",
@@ -81,7 +81,7 @@ def kube_router_argv(kubeconfig: Path, node: NodeLayout) -> list[str]:
         "--run-router=false",
         "--run-service-proxy=false",
         "--enable-ipv6=false",
-        "--health-port=20244",
+        f"--health-port={health_port}",
         "--metrics-port=0",
         "--iptables-sync-period=1m",
         "--v=0",

@@ -78,7 +78,10 @@ def ran(sandbox: SandboxClient, namespace: str, name: str, timeout: float = 90) 
 
 
 def serve_http(sandbox: SandboxClient, namespace: str, name: str) -> str:
-    """A pod answering HTTP on port 8080 behind a Service; returns the Service's name."""
+    """A pod answering HTTP on port 8080 behind a Service; returns the Service's address.
+
+    The probes use addresses: the static busybox's own name lookups are its nslookup
+    applet's; its wget resolves through glibc's static stub, which is not reliable."""
     apply(
         sandbox,
         {
@@ -131,18 +134,15 @@ def test_a_pod_runs_for_real_with_logs_and_exec(sandbox: SandboxClient, namespac
 
 
 def test_cluster_dns_and_services_work(sandbox: SandboxClient, namespace: str) -> None:
-    serve_http(sandbox, namespace, "web")
+    address = serve_http(sandbox, namespace, "web")
+    lookups = "nslookup kubernetes.default.svc.cluster.local"
+    lookups += f" && nslookup web.{namespace}.svc.cluster.local"
     apply(
-        sandbox,
-        pod(
-            sandbox,
-            "client",
-            namespace,
-            f"nslookup kubernetes.default.svc.cluster.local && wget -q -O - http://web.{namespace}.svc.cluster.local/",
-        ),
+        sandbox, pod(sandbox, "client", namespace, f"{lookups} && wget -q -O - http://{address}/")
     )
     log = ran(sandbox, namespace, "client")
     assert "10.96.0.1" in log
+    assert address in log
     assert "hello-web" in log
 
 
@@ -155,15 +155,15 @@ def test_pods_reach_the_api_server_through_its_service(
             sandbox,
             "api",
             namespace,
-            "nc -z -w 5 kubernetes.default.svc.cluster.local 443 && echo reached",
+            "echo | nc -w 5 10.96.0.1 443 >/dev/null && echo reached",
         ),
     )
     assert "reached" in ran(sandbox, namespace, "api")
 
 
 def test_network_policy_is_enforced(sandbox: SandboxClient, namespace: str) -> None:
-    serve_http(sandbox, namespace, "guarded")
-    probe = "wget -q -T 3 -O - http://guarded/ && echo OPEN || echo BLOCKED"
+    address = serve_http(sandbox, namespace, "guarded")
+    probe = f"echo | nc -w 3 {address} 80 >/dev/null && echo OPEN || echo BLOCKED"
     apply(sandbox, pod(sandbox, "before", namespace, probe))
     assert "OPEN" in ran(sandbox, namespace, "before")
 

@@ -227,7 +227,8 @@ def test_storefront_reads_the_publishable_key_when_it_exists() -> None:
             "optional": True,
         }
     }
-    assert container["readinessProbe"]["httpGet"]["path"] == "/"
+    for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+        assert container[probe]["httpGet"]["path"] == "/api/health"
     assert container["ports"] == [{"name": "http", "containerPort": 8000, "protocol": "TCP"}]
 
 
