@@ -21,11 +21,12 @@ import pytest
 import yaml
 
 from storefleet_sandbox import SandboxClient, tool
+from tests.helm import STORE_CHART as CHART
+from tests.helm import helm, helm_template, run_helm
 from tests.waiting import wait_for
 
 pytestmark = pytest.mark.sandbox
 
-CHART = Path(__file__).resolve().parents[2] / "charts" / "store"
 CI_VALUES = sorted((CHART / "ci").glob("*-values.yaml"))
 # The sandbox runs Kubernetes v1.36; kubernetes-validate ships its schemas.
 KUBERNETES_VERSION = "1.36.0"
@@ -43,24 +44,14 @@ CREDENTIALS = {
 Manifest = dict[str, Any]
 
 
-def run(
-    *argv: str, env: dict[str, str] | None = None, input_text: str | None = None
-) -> subprocess.CompletedProcess[str]:
+def run(*argv: str, input_text: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        argv, input=input_text, capture_output=True, text=True, check=False, timeout=300, env=env
+        argv, input=input_text, capture_output=True, text=True, check=False, timeout=300
     )
 
 
-def helm(sandbox: SandboxClient, *args: str) -> str:
-    result = run(tool("helm"), f"--kubeconfig={sandbox.kubeconfig}", *args, env=sandbox.env())
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
-def render(values: Path, namespace: str) -> str:
-    result = run(
-        tool("helm"), "template", "demo", str(CHART), "--namespace", namespace, "-f", str(values)
-    )
+def render(values: Path, namespace: str, *args: str) -> str:
+    result = helm_template("-f", str(values), *args, namespace=namespace)
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -92,13 +83,13 @@ def restricted_namespace(sandbox: SandboxClient) -> Iterator[str]:
 
 @pytest.mark.parametrize("values", CI_VALUES, ids=lambda path: path.stem)
 def test_helm_lint_strict_passes(values: Path) -> None:
-    result = run(tool("helm"), "lint", "--strict", str(CHART), "-f", str(values))
+    result = run_helm("lint", "--strict", str(CHART), "-f", str(values))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 chart(s) failed" in result.stdout
 
 
 def test_helm_lint_strict_passes_with_the_defaults() -> None:
-    result = run(tool("helm"), "lint", "--strict", str(CHART))
+    result = run_helm("lint", "--strict", str(CHART))
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -8,16 +8,16 @@ from pathlib import Path
 
 import pytest
 
+from storefleet_sandbox import SandboxClient
+from tests.helm import helm_history
 from tests.integration.ansible_run import (
     PLATFORM_NAMESPACE,
     apply_platform,
-    helm_history,
     namespace_exists,
     run_playbooks_at_once,
     running_pods_ready,
     store,
 )
-from storefleet_sandbox import SandboxClient
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.slow]
 
