@@ -221,8 +221,7 @@ def running_pods_ready(sandbox: SandboxClient, name: str) -> bool:
     long_running = [
         pod
         for pod in pods
-        if pod["metadata"]["labels"].get("app.kubernetes.io/component")
-        not in ("bootstrap", "admin")
+        if not any(owner["kind"] == "Job" for owner in pod["metadata"].get("ownerReferences", []))
     ]
     return bool(long_running) and all(
         any(

@@ -143,8 +143,13 @@ def test_manifests_are_admitted_and_their_pods_run_in_a_restricted_namespace(
 
     wait_for(workloads_ready, 90, f"Deployments and StatefulSet ready in {namespace}")
     wait_for(jobs_complete, 90, f"Jobs {jobs} complete in {namespace}")
+    # The database and uploads volumes; the backups volume comes with the first backup.
     claims = get_json(sandbox, "-n", namespace, "get", "pvc")["items"]
-    assert [claim["status"]["phase"] for claim in claims] == ["Bound"]
+    assert sorted(claim["metadata"]["name"] for claim in claims) == [
+        "data-demo-store-postgresql-0",
+        "demo-store-uploads",
+    ]
+    assert [claim["status"]["phase"] for claim in claims] == ["Bound", "Bound"]
 
     events = get_json(sandbox, "-n", namespace, "get", "events")["items"]
     refused = [

@@ -27,6 +27,7 @@ from tests.unit.chart import (
 )
 
 DATA_JOB = "templates/data-job.yaml"
+BACKUPS = "templates/backups-pvc.yaml"
 RUN = "20260131-093000"
 BACKUP = "20260131-093000-pre-upgrade"
 DATABASE_ENV = {"POSTGRES_PASSWORD", "DATABASE_URL"}
@@ -41,11 +42,13 @@ TOLERATIONS = [
 ]
 
 
-def data_job(action: str, *extra: str, backup: str = BACKUP) -> Manifest:
+def backup_args(action: str, backup: str = BACKUP) -> list[str]:
     args = ["--set", f"dataJob.action={action}", "--set", f"dataJob.run={RUN}"]
-    if backup:
-        args += ["--set", f"dataJob.backup={backup}"]
-    (job,) = render("--show-only", DATA_JOB, *args, *extra)
+    return [*args, "--set", f"dataJob.backup={backup}"] if backup else args
+
+
+def data_job(action: str, *extra: str, backup: str = BACKUP) -> Manifest:
+    (job,) = render("--show-only", DATA_JOB, *backup_args(action, backup), *extra)
     return job
 
 
@@ -111,39 +114,52 @@ def test_uploads_live_on_a_volume_of_their_own() -> None:
             "name": "uploads",
             "persistentVolumeClaim": {"claimName": "demo-store-uploads"},
         }
-    claims = by_component(docs, "PersistentVolumeClaim")
-    assert claims["uploads"]["metadata"]["name"] == "demo-store-uploads"
+    (claim,) = of_kind(docs, "PersistentVolumeClaim")
+    assert claim["metadata"]["name"] == "demo-store-uploads"
 
 
 # --- The uploads and backups volumes ------------------------------------------------
 
 
 @pytest.mark.parametrize("plan", PLANS)
-def test_volumes_are_sized_by_the_plan_and_outlive_the_release(plan: str) -> None:
-    claims = by_component(render_plan(plan), "PersistentVolumeClaim")
-    assert set(claims) == {"uploads", "backups"}
-    for name, claim in claims.items():
-        assert claim["metadata"]["annotations"] == {"helm.sh/resource-policy": "keep"}
-        size = claim["spec"]["resources"]["requests"]["storage"]
-        assert size == VALUES["plans"][plan][name]["storage"]
-        assert "storageClassName" not in claim["spec"]
-    assert claims["uploads"]["spec"]["accessModes"] == ["ReadWriteOnce"]
-    assert claims["backups"]["spec"]["accessModes"] == ["ReadWriteOnce"]
+def test_volumes_are_sized_by_the_plan(plan: str) -> None:
+    (uploads,) = of_kind(render_plan(plan), "PersistentVolumeClaim")
+    assert component(uploads) == "uploads"
+    # Like the database volume, it outlives the release.
+    assert uploads["metadata"]["annotations"] == {"helm.sh/resource-policy": "keep"}
+    assert uploads["spec"]["accessModes"] == ["ReadWriteOnce"]
+    assert (
+        uploads["spec"]["resources"]["requests"]["storage"]
+        == (VALUES["plans"][plan]["uploads"]["storage"])
+    )
+    assert "storageClassName" not in uploads["spec"]
+
+    (backups,) = render_plan(plan, "shared", "--show-only", BACKUPS, *backup_args("backup"))
+    assert component(backups) == "backups"
+    assert "annotations" not in backups["metadata"]
+    assert backups["spec"]["accessModes"] == ["ReadWriteOnce"]
+    assert (
+        backups["spec"]["resources"]["requests"]["storage"]
+        == (VALUES["plans"][plan]["backups"]["storage"])
+    )
 
 
 def test_volumes_take_the_database_class_unless_they_have_their_own() -> None:
-    docs = render(
-        "--set",
-        "postgresql.storageClass=local-path",
-        "--set",
-        "backups.storageClass=cold",
-        "--set",
-        "uploads.accessMode=ReadWriteMany",
+    settings = ["--set", "postgresql.storageClass=local-path", "--set", "backups.storageClass=cold"]
+    (uploads,) = of_kind(
+        render(*settings, "--set", "uploads.accessMode=ReadWriteMany"), "PersistentVolumeClaim"
     )
-    claims = by_component(docs, "PersistentVolumeClaim")
-    assert claims["uploads"]["spec"]["storageClassName"] == "local-path"
-    assert claims["uploads"]["spec"]["accessModes"] == ["ReadWriteMany"]
-    assert claims["backups"]["spec"]["storageClassName"] == "cold"
+    assert uploads["spec"]["storageClassName"] == "local-path"
+    assert uploads["spec"]["accessModes"] == ["ReadWriteMany"]
+    backups = render("--show-only", BACKUPS, *settings, *backup_args("restore"))[0]
+    assert backups["spec"]["storageClassName"] == "cold"
+
+
+def test_the_backups_volume_comes_with_the_backup_and_restore_jobs_only() -> None:
+    # No release pod uses it: in a release it would never bind (WaitForFirstConsumer)
+    # and helm --wait would wait for it forever.
+    assert "demo-store-backups" not in {doc["metadata"]["name"] for doc in render()}
+    assert helm_template("--show-only", BACKUPS, *backup_args("schema-check")).returncode != 0
 
 
 # --- The data Job -------------------------------------------------------------------
