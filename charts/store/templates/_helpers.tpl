@@ -121,10 +121,23 @@ Service names other components connect to.
 {{- end }}
 
 {{/*
-URL scheme of the public hosts.
+The store's public origin, scheme://host: the storefront, the API and the admin share it.
 */}}
-{{- define "store.scheme" -}}
-{{- ternary "https" "http" .Values.ingress.tls.enabled }}
+{{- define "store.origin" -}}
+{{- printf "%s://%s" (ternary "https" "http" .Values.expose.tls) .Values.expose.host }}
+{{- end }}
+
+{{/*
+Path prefixes the Medusa backend serves on the store's origin; the rest is the
+storefront's.
+*/}}
+{{- define "store.backendPaths" -}}
+- /store
+- /admin
+- /auth
+- /app
+- /static
+- /hooks
 {{- end }}
 
 {{/*
@@ -176,8 +189,7 @@ generates a URL-safe password.
 Environment of every Medusa process (server, worker, bootstrap, admin).
 */}}
 {{- define "store.medusaEnv" -}}
-{{- $storefront := printf "%s://%s" (include "store.scheme" .) .Values.ingress.storefrontHost }}
-{{- $api := printf "%s://%s" (include "store.scheme" .) .Values.ingress.apiHost }}
+{{- $origin := include "store.origin" . }}
 {{- include "store.databaseEnv" . }}
 - name: REDIS_URL
   value: {{ printf "redis://%s:6379" (include "store.redisServiceName" .) | quote }}
@@ -192,11 +204,13 @@ Environment of every Medusa process (server, worker, bootstrap, admin).
       name: {{ .Values.credentials.existingSecret }}
       key: cookie-secret
 - name: STORE_CORS
-  value: {{ $storefront | quote }}
+  value: {{ $origin | quote }}
 - name: ADMIN_CORS
-  value: {{ $api | quote }}
+  value: {{ $origin | quote }}
 - name: AUTH_CORS
-  value: {{ printf "%s,%s" $storefront $api | quote }}
+  value: {{ $origin | quote }}
+- name: MEDUSA_PUBLIC_URL
+  value: {{ $origin | quote }}
 - name: MEDUSA_COOKIE_SECURE
   value: {{ .Values.medusa.cookieSecure | toString | quote }}
 - name: PORT
