@@ -96,8 +96,15 @@ def test_helm_lint_strict_passes_with_the_defaults() -> None:
 @pytest.mark.parametrize("values", CI_VALUES, ids=lambda path: path.stem)
 def test_rendered_manifests_match_the_kubernetes_schemas(values: Path) -> None:
     docs = [doc for doc in yaml.safe_load_all(render(values, "store-demo")) if doc]
-    assert {"Deployment", "StatefulSet", "Job", "Service", "Ingress"} <= {d["kind"] for d in docs}
+    kinds = {d["kind"] for d in docs}
+    assert {"Deployment", "StatefulSet", "Job", "Service"} <= kinds
+    # The edge: an HTTPRoute on the platform Gateway, or an Ingress.
+    assert len(kinds & {"HTTPRoute", "Ingress"}) == 1
     for doc in docs:
+        # Gateway API kinds are CRDs, outside kubernetes-validate's schemas: the API
+        # server's dry run below checks them.
+        if doc["apiVersion"].startswith("gateway.networking.k8s.io/"):
+            continue
         # strict: unknown fields are errors too.
         kubernetes_validate.validate(doc, KUBERNETES_VERSION, strict=True)
 
@@ -167,7 +174,7 @@ def test_install_and_upgrade_run_each_revisions_jobs_once(
     common = ["--namespace", namespace, "--wait", "--wait-for-jobs", "--timeout=120s"]
     values = ["-f", str(CHART / "ci" / "worker-split-values.yaml")]
     notes = helm(sandbox, "install", "demo", str(CHART), *values, *common)
-    assert "Admin:       http://api.demo.storefleet.example/app" in notes
+    assert "Admin:       http://demo.storefleet.example/app" in notes
 
     def job_names() -> list[str]:
         items = get_json(sandbox, "-n", namespace, "get", "jobs")["items"]

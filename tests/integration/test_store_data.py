@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from storefleet_sandbox import SandboxClient
-from tests.helm import helm_history
+from tests.helm import helm, helm_history
 from tests.integration.ansible_run import (
     PLATFORM_NAMESPACE,
     PlaybookRun,
@@ -38,7 +38,7 @@ pytestmark = [pytest.mark.sandbox, pytest.mark.slow]
 
 NAME = "ledger"
 NAMESPACE = f"store-{NAME}"
-REPOSITORY = "registry.storefleet.local:5000/storefleet/medusa-backend"
+UPGRADED_TAG = "0.2.0-data"
 NEWER_SCHEMA = {"sandbox.storefleet.io/exit-code": "3"}
 
 
@@ -96,6 +96,19 @@ def data_jobs(sandbox: SandboxClient) -> dict[str, list[dict[str, Any]]]:
     for job in sorted(jobs, key=lambda job: job["metadata"]["creationTimestamp"]):
         found.setdefault(job["metadata"]["labels"]["app.kubernetes.io/component"], []).append(job)
     return found
+
+
+def backend_image(sandbox: SandboxClient, revision: int) -> str:
+    """The backend image of a Helm revision of the store."""
+    values = helm(
+        sandbox, "-n", NAMESPACE, "get", "values", NAME, "--revision", str(revision), "-o", "json"
+    )
+    backend = json.loads(values)["images"]["backend"]
+    return f"{backend['repository']}:{backend['tag']}"
+
+
+def with_upgraded_tag(image: str) -> str:
+    return f"{image.rsplit(':', 1)[0]}:{UPGRADED_TAG}"
 
 
 def image_of(job: dict[str, Any]) -> str:
@@ -168,7 +181,7 @@ def test_a_backup_on_request_is_listed(
     (record,) = backups(platform)
     assert record["reason"] == "on-request"
     assert record["revision"] == 1
-    assert record["backendImage"] == record["takenWith"] == f"{REPOSITORY}:0.1.0"
+    assert record["backendImage"] == record["takenWith"] == backend_image(platform, 1)
     # No container ran to measure it.
     assert record["bytes"] is None
     assert record["name"] in taken.stdout
@@ -189,7 +202,7 @@ def test_an_upgrade_backs_up_first_with_the_new_image(
 ) -> None:
     with QuotaWatch(platform, NAME) as watch:
         upgraded = play(
-            platform, runs, workdir, "store_upgrade:upgrade", store_backend_image_tag="0.2.0"
+            platform, runs, workdir, "store_upgrade:upgrade", store_backend_image_tag=UPGRADED_TAG
         )
         assert upgraded.ok, upgraded.explain()
     assert [entry["revision"] for entry in helm_history(platform, NAME)] == [1, 2]
@@ -198,16 +211,19 @@ def test_an_upgrade_backs_up_first_with_the_new_image(
     assert pre_upgrade["reason"] == "pre-upgrade"
     # The data is revision 1's; the new image took it.
     assert pre_upgrade["revision"] == 1
-    assert pre_upgrade["backendImage"] == f"{REPOSITORY}:0.1.0"
-    assert pre_upgrade["takenWith"] == f"{REPOSITORY}:0.2.0"
+    first = backend_image(platform, 1)
+    assert pre_upgrade["backendImage"] == first
+    assert pre_upgrade["takenWith"] == with_upgraded_tag(first) == backend_image(platform, 2)
     latest = data_jobs(platform)["backup"][-1]
-    assert image_of(latest) == f"{REPOSITORY}:0.2.0"
+    assert image_of(latest) == with_upgraded_tag(first)
     # The backup ran before the new revision existed.
     revision_2 = kubectl_json(platform, "-n", NAMESPACE, "get", "job", "ledger-store-bootstrap-r2")
     assert latest["metadata"]["creationTimestamp"] <= revision_2["metadata"]["creationTimestamp"]
     assert watch.overruns == []
 
-    again = play(platform, runs, workdir, "store_upgrade:again", store_backend_image_tag="0.2.0")
+    again = play(
+        platform, runs, workdir, "store_upgrade:again", store_backend_image_tag=UPGRADED_TAG
+    )
     assert_not_changed(again)
     assert len(backups(platform)) == 2
 
@@ -226,11 +242,11 @@ def test_a_rollback_past_a_migration_is_refused(
     (message,) = refused.failure_messages()
     assert message.startswith(
         "Rollback of store ledger to revision 1 refused: its database schema is newer than"
-        f" that revision's backend image {REPOSITORY}:0.1.0 supports."
+        f" that revision's backend image {backend_image(platform, 1)} supports."
     )
     assert "store_rollback_restore_backup=true" in message
     (check,) = data_jobs(platform)["schema-check"]
-    assert image_of(check) == f"{REPOSITORY}:0.1.0"
+    assert image_of(check) == backend_image(platform, 1)
     assert check["status"].get("failed") == 1
     # Nothing else moved: no revision, no restore, the store still Ready.
     assert [entry["revision"] for entry in helm_history(platform, NAME)] == [1, 2]
@@ -274,7 +290,7 @@ def test_a_rollback_can_restore_the_pre_upgrade_backup(
     found = store(platform, NAME)
     assert found is not None
     assert found["status"]["phase"] == "Ready"
-    assert found["spec"]["backendImage"] == f"{REPOSITORY}:0.1.0"
+    assert found["spec"]["backendImage"] == backend_image(platform, 1)
 
 
 def test_a_restore_of_an_unknown_backup_is_refused(
