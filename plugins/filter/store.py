@@ -1,6 +1,6 @@
 # Copyright: Storefleet maintainers
 # Apache License 2.0 (see LICENSE)
-"""Filters about one store: name check, namespace, hosts, URLs, labels, quota.
+"""Filters about one store: name check, namespace, hosts, URLs, labels, quota, claims.
 
 Each filter's documentation is in the YAML file of the same name next to this one.
 """
@@ -65,6 +65,11 @@ def store_quota(values, plan, worker_mode="shared"):
     return _or_filter_error(quota.store_quota, values, plan, worker_mode)
 
 
+def store_claim_limit(values, plan):
+    """The largest PersistentVolumeClaim of a store at a plan (a quantity string)."""
+    return _or_filter_error(quota.store_claim_limit, values, plan)
+
+
 class FilterModule:
     """storefleet.platform store filters."""
 
@@ -77,4 +82,5 @@ class FilterModule:
             "store_namespace_labels": store_namespace_labels,
             "store_quota": store_quota,
             "image_values": image_values,
+            "store_claim_limit": store_claim_limit,
         }

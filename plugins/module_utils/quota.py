@@ -8,8 +8,11 @@ so the sum counts every pod that can exist at once:
   Redis (Recreate) and PostgreSQL (StatefulSet): one pod each, never a surge
   two Job pods: a release creates its bootstrap and admin Jobs together, and the admin
   pod waits (retrying) for the bootstrap's migrations
+  one data Job pod: a backup, restore or schema check, which the store role runs one at
+  a time, possibly while a release's Jobs still run
 Each component's `resources` are those of its whole pod: an init container of that pod
-must not ask for more than they give.
+must not ask for more than they give. Storage counts the three claims: the database,
+the admin uploads and the backups.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -22,6 +25,9 @@ WORKER_MODES = ("shared", "split")
 ROLLING_COMPONENTS = ("backend", "worker", "storefront")
 SINGLE_POD_COMPONENTS = ("postgresql", "redis")
 JOBS_PER_RELEASE = 2
+DATA_JOBS = 1
+# plans.<plan>.<claim>.storage of each PersistentVolumeClaim of a store.
+CLAIMS = ("postgresql", "uploads", "backups")
 _KEYS = (
     ("limits", "cpu"),
     ("limits", "memory"),
@@ -68,8 +74,8 @@ def _replicas(component_values, where):
     return replicas
 
 
-def store_quota(values, plan, worker_mode="shared"):
-    """ResourceQuota `hard` for one store with the chart `values` at `plan`."""
+def _plan_values(values, plan):
+    """`values` plans.<plan>, or a QuotaError that says what is wrong."""
     if not isinstance(values, dict) or not isinstance(values.get("plans"), dict):
         raise QuotaError("values must be the store chart's values with a 'plans' mapping")
     plans = values["plans"]
@@ -77,11 +83,16 @@ def store_quota(values, plan, worker_mode="shared"):
         raise QuotaError(
             "plan %r is not one of the chart's plans: %s" % (plan, ", ".join(sorted(plans)))
         )
+    return plans[plan]
+
+
+def store_quota(values, plan, worker_mode="shared"):
+    """ResourceQuota `hard` for one store with the chart `values` at `plan`."""
+    plan_values = _plan_values(values, plan)
     if worker_mode not in WORKER_MODES:
         raise QuotaError(
             "worker mode %r is not one of: %s" % (worker_mode, ", ".join(WORKER_MODES))
         )
-    plan_values = plans[plan]
     totals = [0, 0, 0, 0]
     pods = 0
 
@@ -107,23 +118,36 @@ def store_quota(values, plan, worker_mode="shared"):
         pods += 1
 
     where = "plans.%s.jobs" % plan
-    add(_pod_resources(_component(plan_values, plan, "jobs"), where), JOBS_PER_RELEASE)
-    pods += JOBS_PER_RELEASE
+    job_pods = JOBS_PER_RELEASE + DATA_JOBS
+    add(_pod_resources(_component(plan_values, plan, "jobs"), where), job_pods)
+    pods += job_pods
 
-    storage = plan_values["postgresql"].get("storage")
-    if storage is None:
-        raise QuotaError("values: plans.%s.postgresql.storage is missing" % plan)
-    try:
-        storage_bytes = byte_count(storage)
-    except QuantityError as error:
-        raise QuotaError("values: plans.%s.postgresql.storage: %s" % (plan, error)) from None
-
+    claims = _claim_bytes(plan_values, plan)
     return {
         "limits.cpu": format_cpu(totals[0]),
         "limits.memory": format_bytes(totals[1]),
         "requests.cpu": format_cpu(totals[2]),
         "requests.memory": format_bytes(totals[3]),
         "pods": str(pods),
-        "persistentvolumeclaims": "1",
-        "requests.storage": format_bytes(storage_bytes),
+        "persistentvolumeclaims": str(len(claims)),
+        "requests.storage": format_bytes(sum(claims)),
     }
+
+
+def _claim_bytes(plan_values, plan):
+    """The size in bytes of each claim of CLAIMS at `plan`."""
+    sizes = []
+    for claim in CLAIMS:
+        storage = _component(plan_values, plan, claim).get("storage")
+        if storage is None:
+            raise QuotaError("values: plans.%s.%s.storage is missing" % (plan, claim))
+        try:
+            sizes.append(byte_count(storage))
+        except QuantityError as error:
+            raise QuotaError("values: plans.%s.%s.storage: %s" % (plan, claim, error)) from None
+    return sizes
+
+
+def store_claim_limit(values, plan):
+    """The largest claim of a store at `plan`: the LimitRange's per-claim maximum."""
+    return format_bytes(max(_claim_bytes(_plan_values(values, plan), plan)))

@@ -65,10 +65,12 @@ ADMISSION_PLUGINS = ",".join(
 
 @dataclass(frozen=True)
 class NodeShape:
-    """Capacity of one simulated node: a typical 4-core, 16 GiB cloud VM."""
+    """Capacity of one simulated node: an 8-core, 32 GiB cloud VM. A store's backend and
+    worker pods share its uploads volume (ReadWriteOnce), so one node must hold them all:
+    a large store's take 4 cores."""
 
-    cpu: str = "4"
-    memory: str = "16Gi"
+    cpu: str = "8"
+    memory: str = "32Gi"
     pods: str = "110"
     ephemeral_storage: str = "100Gi"
 

@@ -305,8 +305,21 @@ class Store:
         }
 
 
-def backend_command(store: Store, command: str, env: dict[str, str] | None = None) -> dict:
-    """Runs one entry-point command; returns the JSON it printed on stdout."""
+@dataclass(frozen=True)
+class CommandResult:
+    """What one entry-point command did: its exit code, output and JSON answer."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def answer(self) -> dict:
+        return json.loads(self.stdout)
+
+
+def backend_run(store: Store, command: str, env: dict[str, str] | None = None) -> CommandResult:
+    """Runs one entry-point command with the store's environment, as its image does."""
     child = subprocess.Popen(
         [*as_app_user(), str(BACKEND_CLI), command],
         env={**os.environ, **store.backend_env(), **(env or {})},
@@ -324,9 +337,15 @@ def backend_command(store: Store, command: str, env: dict[str, str] | None = Non
             os.killpg(child.pid, signal.SIGKILL)
         child.wait()
         raise
-    if child.returncode != 0:
-        raise RuntimeError(f"{command} failed ({child.returncode}):\n{stderr[-4000:]}")
-    return json.loads(stdout)
+    return CommandResult(child.returncode, stdout, stderr)
+
+
+def backend_command(store: Store, command: str, env: dict[str, str] | None = None) -> dict:
+    """Runs one entry-point command; returns the JSON it printed on stdout."""
+    result = backend_run(store, command, env)
+    if result.returncode != 0:
+        raise RuntimeError(f"{command} failed ({result.returncode}):\n{result.stderr[-4000:]}")
+    return result.answer
 
 
 def start_backend(store: Store, log_dir: Path, mode: str = "server") -> ManagedProcess:

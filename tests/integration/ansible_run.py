@@ -21,7 +21,7 @@ from typing import Any
 
 import ansible_runner
 
-from storefleet_sandbox import SandboxClient, tool
+from storefleet_sandbox import SandboxClient
 from storefleet_sandbox.client import REPO_ROOT
 
 SANDBOX_INVENTORY = REPO_ROOT / "inventories" / "sandbox"
@@ -221,39 +221,6 @@ def namespace_exists(sandbox: SandboxClient, name: str) -> bool:
     )
 
 
-def helm(sandbox: SandboxClient, *args: str) -> str:
-    return subprocess.run(
-        [tool("helm"), f"--kubeconfig={sandbox.kubeconfig}", *args],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-        env=sandbox.env(),
-    ).stdout
-
-
-def helm_history(sandbox: SandboxClient, name: str) -> list[dict[str, Any]]:
-    """The release's revisions; [] when there is no release (or no namespace)."""
-    namespace = f"store-{name}"
-    result = subprocess.run(
-        [
-            tool("helm"),
-            f"--kubeconfig={sandbox.kubeconfig}",
-            "-n",
-            namespace,
-            "history",
-            name,
-            "-o=json",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-        env=sandbox.env(),
-    )
-    return json.loads(result.stdout) if result.returncode == 0 else []
-
-
 def store_pods(sandbox: SandboxClient, name: str) -> list[dict[str, Any]]:
     return kubectl_json(sandbox, "-n", f"store-{name}", "get", "pods")["items"]
 
@@ -264,8 +231,7 @@ def running_pods_ready(sandbox: SandboxClient, name: str) -> bool:
     long_running = [
         pod
         for pod in pods
-        if pod["metadata"]["labels"].get("app.kubernetes.io/component")
-        not in ("bootstrap", "admin")
+        if not any(owner["kind"] == "Job" for owner in pod["metadata"].get("ownerReferences", []))
     ]
     return bool(long_running) and all(
         any(

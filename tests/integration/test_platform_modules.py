@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from storefleet_sandbox import SandboxClient, tool
+from storefleet_sandbox import SandboxClient
+from tests.helm import helm
 from tests.integration.test_platform_playbook import REPO_ROOT, ansible_env, ensure_platform
 from tests.waiting import wait_for
 
@@ -52,11 +53,10 @@ def store(sandbox: SandboxClient):
     )  # fmt: skip
     sandbox.kubectl("create", "namespace", namespace)
     sandbox.kubectl("-n", namespace, "create", "quota", "store", "--hard=pods=10")
-    helm = [tool("helm"), f"--kubeconfig={sandbox.kubeconfig}", "-n", namespace]
     for release_args in (["install"], ["upgrade", "--set", "tag=2.0"]):
-        subprocess.run(
-            [*helm, *release_args, name, str(HELLO_CHART), "--wait", "--timeout=90s"],
-            check=True, capture_output=True, env=sandbox.env(), timeout=180,
+        helm(
+            sandbox, "-n", namespace, *release_args, name, str(HELLO_CHART),
+            "--wait", "--timeout=90s",
         )  # fmt: skip
     yield name
     sandbox.kubectl("delete", "namespace", namespace, "--wait=false")

@@ -15,10 +15,10 @@ import pytest
 
 from storefleet_sandbox import SandboxClient
 from tests.e2e.shopping import SHOPPER, order_with_cash_on_delivery
+from tests.helm import helm_history
 from tests.integration.ansible_run import (
     apply_platform,
     assert_not_changed,
-    helm_history,
     kubectl_json,
     namespace_exists,
     run_playbook,

@@ -50,8 +50,8 @@ def test_nodes_are_simulated_with_realistic_capacity(sandbox: SandboxClient) -> 
     assert len(nodes) >= 2
     for node in nodes:
         assert node["metadata"]["annotations"]["kwok.x-k8s.io/node"] == "fake"
-        assert node["status"]["allocatable"]["cpu"] == "4"
-        assert node["status"]["allocatable"]["memory"] == "16Gi"
+        assert node["status"]["allocatable"]["cpu"] == "8"
+        assert node["status"]["allocatable"]["memory"] == "32Gi"
 
 
 def test_deployment_pods_are_scheduled_and_become_ready(

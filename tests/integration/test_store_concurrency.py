@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from storefleet_sandbox import SandboxClient
+from tests.helm import helm_history
 from tests.integration.ansible_run import (
     PLATFORM_NAMESPACE,
     apply_platform,
-    helm_history,
     namespace_exists,
     run_playbooks_at_once,
     running_pods_ready,

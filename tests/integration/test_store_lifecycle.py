@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 
 from storefleet_sandbox import SandboxClient
+from tests.helm import helm_history
 from tests.integration.ansible_run import (
     PLATFORM_NAMESPACE,
     QuotaWatch,
     apply_platform,
     assert_not_changed,
     deployment_images,
-    helm_history,
     kubectl_json,
     namespace_exists,
     quota_failed_create_events,

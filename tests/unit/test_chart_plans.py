@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-import functools
-import subprocess
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
-
 import pytest
-import yaml
 
-from storefleet_sandbox import tool
+from tests.helm import STORE_CHART as CHART
+from tests.helm import helm_template
+from tests.unit.chart import (
+    PLANS,
+    VALUES,
+    WORKER_MODES,
+    component,
+    containers,
+    env_of,
+    of_kind,
+    pod_specs,
+    render,
+    render_plan,
+)
 
-CHART = Path(__file__).resolve().parents[2] / "charts" / "store"
-VALUES = yaml.safe_load((CHART / "values.yaml").read_text())
-PLANS = ("small", "medium", "large")
-WORKER_MODES = ("shared", "split")
-WORKLOADS = ("Deployment", "StatefulSet", "Job")
 # Volume types PodSecurity "restricted" allows.
 RESTRICTED_VOLUMES = {
     "configMap",
@@ -29,52 +30,6 @@ RESTRICTED_VOLUMES = {
     "projected",
     "secret",
 }
-
-Manifest = dict[str, Any]
-
-
-def helm_template(*args: str, release: str = "demo") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [tool("helm"), "template", release, str(CHART), "--namespace", "store-demo", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
-
-
-@functools.cache
-def render(*args: str, release: str = "demo") -> tuple[Manifest, ...]:
-    result = helm_template(*args, release=release)
-    assert result.returncode == 0, result.stderr
-    return tuple(doc for doc in yaml.safe_load_all(result.stdout) if doc)
-
-
-def render_plan(plan: str, worker_mode: str = "shared", *extra: str) -> tuple[Manifest, ...]:
-    return render("--set", f"plan={plan}", "--set", f"medusa.workerMode={worker_mode}", *extra)
-
-
-def of_kind(docs: tuple[Manifest, ...], kind: str) -> list[Manifest]:
-    return [doc for doc in docs if doc["kind"] == kind]
-
-
-def component(doc: Manifest) -> str:
-    return str(doc["metadata"]["labels"]["app.kubernetes.io/component"])
-
-
-def pod_specs(docs: tuple[Manifest, ...]) -> Iterator[tuple[Manifest, Manifest]]:
-    """Each workload with the spec of the pods it creates."""
-    for doc in docs:
-        if doc["kind"] in WORKLOADS:
-            yield doc, doc["spec"]["template"]["spec"]
-
-
-def containers(pod: Manifest) -> list[Manifest]:
-    return [*pod.get("initContainers", []), *pod["containers"]]
-
-
-def env_of(container: Manifest) -> dict[str, Any]:
-    return {item["name"]: item.get("value", item.get("valueFrom")) for item in container["env"]}
 
 
 @pytest.mark.parametrize("worker_mode", WORKER_MODES)

@@ -99,8 +99,9 @@ The selected plan's sizes; fails early on a plan the table does not have.
 {{- end }}
 
 {{/*
-Image reference of one entry of .Values.images.
-Usage: include "store.image" .Values.images.backend
+Image reference of one entry of .Values.images; quote it where it is used (the schema
+checks both parts, the quote keeps any value a single YAML string).
+Usage: include "store.image" .Values.images.backend | quote
 */}}
 {{- define "store.image" -}}
 {{- printf "%s:%s" .repository .tag }}
@@ -140,20 +141,6 @@ storefront's.
 {{- end }}
 
 {{/*
-Node selection and tolerations of every pod of the store.
-*/}}
-{{- define "store.placement" -}}
-{{- with .Values.nodeSelector }}
-nodeSelector:
-  {{- toYaml . | nindent 2 }}
-{{- end }}
-{{- with .Values.tolerations }}
-tolerations:
-  {{- toYaml . | nindent 2 }}
-{{- end }}
-{{- end }}
-
-{{/*
 Pod-level security context: PodSecurity "restricted". uid 1000 for the store images,
 999 for the official postgres and redis images.
 Usage: include "store.podSecurityContext" 1000
@@ -170,7 +157,7 @@ seccompProfile:
 
 {{/*
 Container-level security context: PodSecurity "restricted" with a read-only root
-filesystem (writable paths are emptyDir volumes).
+filesystem (writable paths are emptyDir or persistent volumes).
 */}}
 {{- define "store.containerSecurityContext" -}}
 allowPrivilegeEscalation: false
@@ -184,12 +171,11 @@ seccompProfile:
 {{- end }}
 
 {{/*
-Environment of every Medusa process (server, worker, bootstrap, admin). DATABASE_URL
+The database connection, all the backup, restore and schema-check Jobs get. DATABASE_URL
 expands $(POSTGRES_PASSWORD), so POSTGRES_PASSWORD comes first; the store role
 generates a URL-safe password.
 */}}
-{{- define "store.medusaEnv" -}}
-{{- $origin := include "store.origin" . -}}
+{{- define "store.databaseEnv" -}}
 - name: POSTGRES_PASSWORD
   valueFrom:
     secretKeyRef:
@@ -197,6 +183,14 @@ generates a URL-safe password.
       key: postgres-password
 - name: DATABASE_URL
   value: {{ printf "postgres://%s:$(POSTGRES_PASSWORD)@%s:5432/%s" .Values.postgresql.username (include "store.postgresqlServiceName" .) .Values.postgresql.database | quote }}
+{{- end }}
+
+{{/*
+Environment of every Medusa process (server, worker, bootstrap, admin).
+*/}}
+{{- define "store.medusaEnv" -}}
+{{- $origin := include "store.origin" . }}
+{{- include "store.databaseEnv" . }}
 - name: REDIS_URL
   value: {{ printf "redis://%s:6379" (include "store.redisServiceName" .) | quote }}
 - name: JWT_SECRET

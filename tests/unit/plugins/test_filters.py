@@ -34,3 +34,11 @@ def test_derived_filters_fail_with_the_rule() -> None:
         render("'my_store' | storefleet.platform.store_namespace")
     with pytest.raises(AnsibleError, match="plan 'huge'"):
         render("{'plans': {}} | storefleet.platform.store_quota('huge')")
+    with pytest.raises(AnsibleError, match="plan 'huge'"):
+        render("{'plans': {}} | storefleet.platform.store_claim_limit('huge')")
+
+
+def test_claim_limit_through_ansible_templating() -> None:
+    sizes = {"postgresql": {"storage": "5Gi"}, "uploads": {"storage": "2Gi"}}
+    values = {"plans": {"small": {**sizes, "backups": {"storage": "6Gi"}}}}
+    assert render("values | storefleet.platform.store_claim_limit('small')", values=values) == "6Gi"

@@ -31,6 +31,8 @@ VALUES = {
             "postgresql": {"storage": "5Gi", **pod("1", "1Gi", "250m", "512Mi")},
             "redis": pod("250m", "256Mi", "50m", "64Mi"),
             "jobs": pod("1", "1Gi", "250m", "512Mi"),
+            "uploads": {"storage": "2Gi"},
+            "backups": {"storage": "3Gi"},
         }
     },
 }
@@ -39,30 +41,40 @@ VALUES = {
 def test_split_mode_counts_surge_and_single_pods() -> None:
     hard = quota.store_quota(VALUES, "small", "split")
     # backend 3 pods, worker 2, storefront 2 (replicas + 1 surge), postgresql, redis,
-    # and the bootstrap and admin Job pods of one release.
-    assert hard["pods"] == "11"
-    # 3*1 + 2*0.5 + 2*0.5 + 1 + 0.25 + 2*1 = 8.25 cores
-    assert hard["limits.cpu"] == "8250m"
-    # 3*1Gi + 2*512Mi + 2*512Mi + 1Gi + 256Mi + 2*1Gi = 8448Mi
-    assert hard["limits.memory"] == "8448Mi"
-    # 3*250 + 2*100 + 2*100 + 250 + 50 + 2*250 = 1950m
-    assert hard["requests.cpu"] == "1950m"
-    # 3*512 + 2*256 + 2*256 + 512 + 64 + 2*512 = 4160Mi
-    assert hard["requests.memory"] == "4160Mi"
-    assert hard["persistentvolumeclaims"] == "1"
-    assert hard["requests.storage"] == "5Gi"
+    # the bootstrap and admin Job pods of one release and one data Job pod.
+    assert hard["pods"] == "12"
+    # 3*1 + 2*0.5 + 2*0.5 + 1 + 0.25 + 3*1 = 9.25 cores
+    assert hard["limits.cpu"] == "9250m"
+    # 3*1Gi + 2*512Mi + 2*512Mi + 1Gi + 256Mi + 3*1Gi = 9472Mi
+    assert hard["limits.memory"] == "9472Mi"
+    # 3*250 + 2*100 + 2*100 + 250 + 50 + 3*250 = 2200m
+    assert hard["requests.cpu"] == "2200m"
+    # 3*512 + 2*256 + 2*256 + 512 + 64 + 3*512 = 4672Mi
+    assert hard["requests.memory"] == "4672Mi"
+    # The database, uploads and backups claims: 5Gi + 2Gi + 3Gi.
+    assert hard["persistentvolumeclaims"] == "3"
+    assert hard["requests.storage"] == "10Gi"
 
 
 def test_shared_mode_has_no_worker() -> None:
     hard = quota.store_quota(VALUES, "small", "shared")
-    assert hard["pods"] == "9"
-    assert hard["limits.cpu"] == "7250m"
+    assert hard["pods"] == "10"
+    assert hard["limits.cpu"] == "8250m"
 
 
 def test_zero_replicas_adds_no_surge_pod() -> None:
     values = copy.deepcopy(VALUES)
     values["plans"]["small"]["worker"]["replicas"] = 0
-    assert quota.store_quota(values, "small", "split")["pods"] == "9"
+    assert quota.store_quota(values, "small", "split")["pods"] == "10"
+
+
+def test_claim_limit_is_the_largest_claim() -> None:
+    assert quota.store_claim_limit(VALUES, "small") == "5Gi"
+    values = copy.deepcopy(VALUES)
+    values["plans"]["small"]["backups"]["storage"] = "8Gi"
+    assert quota.store_claim_limit(values, "small") == "8Gi"
+    with pytest.raises(quota.QuotaError, match="plan 'huge' is not one of the chart's plans"):
+        quota.store_claim_limit(VALUES, "huge")
 
 
 @pytest.mark.parametrize(
@@ -78,6 +90,11 @@ def test_zero_replicas_adds_no_surge_pod() -> None:
             "plans.small.jobs.resources.requests.cpu: 'lots' is not a quantity",
         ),
         (lambda v: v["plans"]["small"]["postgresql"].pop("storage"), "storage is missing"),
+        (lambda v: v["plans"]["small"].pop("backups"), "plans.small.backups is missing"),
+        (
+            lambda v: v["plans"]["small"]["uploads"].update(storage="big"),
+            "plans.small.uploads.storage: 'big' is not a quantity",
+        ),
         (lambda v: v["plans"]["small"]["backend"].update(replicas=-1), "whole number"),
     ],
 )
@@ -128,4 +145,7 @@ def test_real_chart_values_give_a_quota(plan: str, worker_mode: str) -> None:
     hard = quota.store_quota(values, plan, worker_mode)
     assert int(hard["pods"]) >= 6
     assert quantity.millicores(hard["limits.cpu"]) >= quantity.millicores(hard["requests.cpu"])
-    assert quantity.byte_count(hard["requests.storage"]) > 0
+    sizes = values["plans"][plan]
+    claims = [quantity.byte_count(sizes[claim]["storage"]) for claim in quota.CLAIMS]
+    assert quantity.byte_count(hard["requests.storage"]) == sum(claims)
+    assert quantity.byte_count(quota.store_claim_limit(values, plan)) == max(claims)
