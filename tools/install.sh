@@ -167,8 +167,23 @@ build_helm() {
     "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
 }
 build_argo() {
-  go_install "$2" "-X github.com/argoproj/argo-workflows/v4.version=$ARGO_WORKFLOWS_VERSION" \
-    "github.com/argoproj/argo-workflows/v4/cmd/$1@$ARGO_WORKFLOWS_VERSION"
+  local ldflags="-X github.com/argoproj/argo-workflows/v4.version=$ARGO_WORKFLOWS_VERSION"
+  if [[ $1 != argoexec ]]; then
+    go_install "$2" "$ldflags" "github.com/argoproj/argo-workflows/v4/cmd/$1@$ARGO_WORKFLOWS_VERSION"
+    return
+  fi
+  # The executor's Linux signal handling is a symbolic link to the Darwin file in Argo's
+  # repository, and module archives drop symbolic links: build from a copy of the module
+  # with that link restored, as the repository has it.
+  local src work
+  src=$(go mod download -json "github.com/argoproj/argo-workflows/v4@$ARGO_WORKFLOWS_VERSION" \
+    | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  work=$(mktemp -d)
+  cp -r "$src/." "$work"
+  chmod -R u+w "$work"
+  ln -s signal_darwin.go "$work/workflow/executor/osspecific/signal_linux.go"
+  (cd "$work" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w $ldflags" -o "$2" ./cmd/argoexec)
+  rm -rf "$work"
 }
 build_local_path_provisioner() {
   go_install "$2" "-X main.VERSION=$LOCAL_PATH_PROVISIONER_VERSION" \

@@ -31,8 +31,9 @@ def _input_files(root, ignored):
     return sorted(found)
 
 
-def content_tag(paths, ignored=DEFAULT_IGNORED, length=TAG_LENGTH, also_ignored=()):
-    """Hex prefix of a sha256 over the sorted file names and contents below `paths`."""
+def content_tag(paths, ignored=DEFAULT_IGNORED, length=TAG_LENGTH, also_ignored=(), extra=()):
+    """Hex prefix of a sha256 over the sorted file names and contents below `paths`, and
+    the `extra` strings (what else the build depends on, such as its base images' IDs)."""
     if isinstance(paths, str):
         paths = [paths]
     ignored = tuple(ignored) + tuple(also_ignored)
@@ -52,6 +53,10 @@ def content_tag(paths, ignored=DEFAULT_IGNORED, length=TAG_LENGTH, also_ignored=
             for part in (relative.encode("utf-8"), content):
                 digest.update(str(len(part)).encode("ascii") + b":")
                 digest.update(part)
+    for text in extra:
+        part = b"extra:" + str(text).encode("utf-8")
+        digest.update(str(len(part)).encode("ascii") + b":")
+        digest.update(part)
     return digest.hexdigest()[: int(length)]
 
 

@@ -31,9 +31,9 @@ def store_namespace(name):
     return _or_filter_error(naming.store_namespace, name)
 
 
-def store_hosts(name, domain):
-    """{'storefront': '<name>.<domain>', 'api': 'api.<name>.<domain>'}."""
-    return _or_filter_error(naming.store_hosts, name, domain)
+def store_host(name, domain):
+    """'<name>.<domain>': storefront, API and admin share it."""
+    return _or_filter_error(naming.store_host, name, domain)
 
 
 def store_urls(name, domain, tls=False):
@@ -58,7 +58,7 @@ class FilterModule:
         return {
             "store_name_error": store_name_error,
             "store_namespace": store_namespace,
-            "store_hosts": store_hosts,
+            "store_host": store_host,
             "store_urls": store_urls,
             "store_namespace_labels": store_namespace_labels,
             "store_quota": store_quota,

@@ -152,28 +152,23 @@ def domain_error(domain):
     return ""
 
 
-def store_hosts(name, domain):
-    """Host names of a store: storefront '<name>.<domain>', API and admin 'api.<name>.<domain>'."""
+def store_host(name, domain):
+    """The store's host '<name>.<domain>': one label below the domain, so the domain's
+    wildcard certificate covers it. Storefront, API and admin share it, by path."""
     require_valid_name(name)
     error = domain_error(domain)
     if error:
         raise StoreNameError(error)
-    hosts = {"storefront": "%s.%s" % (name, domain), "api": "api.%s.%s" % (name, domain)}
-    # A DNS name is at most 253 characters; the API host is the longer one.
-    if len(hosts["api"]) > 253:
-        raise StoreNameError("host %s is longer than 253 characters" % _shown(hosts["api"]))
-    return hosts
+    host = "%s.%s" % (name, domain)
+    if len(host) > 253:
+        raise StoreNameError("host %s is longer than 253 characters" % _shown(host))
+    return host
 
 
 def store_urls(name, domain, tls=False):
-    """Public URLs of a store; the admin is served by the backend at /app."""
-    hosts = store_hosts(name, domain)
-    scheme = "https" if tls else "http"
-    return {
-        "storefront": "%s://%s" % (scheme, hosts["storefront"]),
-        "api": "%s://%s" % (scheme, hosts["api"]),
-        "admin": "%s://%s/app" % (scheme, hosts["api"]),
-    }
+    """Public URLs of a store: the storefront, the Medusa API and the admin at /app."""
+    origin = "%s://%s" % ("https" if tls else "http", store_host(name, domain))
+    return {"storefront": origin, "api": origin, "admin": origin + "/app"}
 
 
 def store_namespace_labels(name):

@@ -1,9 +1,13 @@
 """Run the sandbox cluster outside pytest.
 
-python -m storefleet_sandbox up   [--dir .sandbox] [--nodes 3]   start in the background
-python -m storefleet_sandbox down [--dir .sandbox]               stop it, leave nothing behind
+python -m storefleet_sandbox up   [--dir .sandbox] [--nodes 3] [--real-nodes 1]   start in the background
+python -m storefleet_sandbox down [--dir .sandbox]     stop it, leave nothing behind
 python -m storefleet_sandbox status [--dir .sandbox]
-python -m storefleet_sandbox serve [--dir .sandbox] [--nodes 3]  run in the foreground
+python -m storefleet_sandbox leftovers                 list what a stopped sandbox left (exit 1 if any)
+python -m storefleet_sandbox serve [--dir .sandbox] [--nodes 3] [--real-nodes 1]  run in the foreground
+
+--nodes: simulated (kwok) nodes; --real-nodes: nodes that run containers (0, 1 or 2;
+they need root and `make tools`).
 """
 
 from __future__ import annotations
@@ -17,18 +21,19 @@ import threading
 import time
 from pathlib import Path
 
+from . import host, leftovers
 from .client import REPO_ROOT
-from .cluster import Sandbox
+from .cluster import Sandbox, clear_host
 
 READY_FILE = "ready"
 PID_FILE = "sandbox.pid"
 
 
-def serve(directory: Path, nodes: int) -> int:
+def serve(directory: Path, nodes: int, real_nodes: int) -> int:
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(sig, lambda *_: stop.set())
-    sandbox = Sandbox(directory, nodes=nodes)
+    sandbox = Sandbox(directory, nodes=nodes, real_nodes=real_nodes)
     started = time.monotonic()
     try:
         sandbox.start()
@@ -57,7 +62,7 @@ def running_pid(directory: Path) -> int | None:
     return pid
 
 
-def up(directory: Path, nodes: int, timeout: float = 180) -> int:
+def up(directory: Path, nodes: int, real_nodes: int, timeout: float = 420) -> int:
     if running_pid(directory):
         print(f"sandbox already running; KUBECONFIG={directory / 'kubeconfig'}")
         return 0
@@ -73,6 +78,8 @@ def up(directory: Path, nodes: int, timeout: float = 180) -> int:
             str(directory),
             "--nodes",
             str(nodes),
+            "--real-nodes",
+            str(real_nodes),
         ],
         cwd=REPO_ROOT,
         stdin=subprocess.DEVNULL,
@@ -95,9 +102,25 @@ def up(directory: Path, nodes: int, timeout: float = 180) -> int:
     return 1
 
 
-def down(directory: Path, timeout: float = 60) -> int:
+def clear_leftovers() -> None:
+    """Undo what a crashed sandbox's real nodes left, unless a running sandbox owns them."""
+    if os.geteuid() != 0 or not host.RUN_DIR.exists():
+        return
+    lock = host.HostLock()
+    try:
+        lock.acquire(f"pid {os.getpid()}, clearing leftovers")
+    except host.HostError:
+        return
+    try:
+        clear_host()
+    finally:
+        lock.release()
+
+
+def down(directory: Path, timeout: float = 120) -> int:
     pid = running_pid(directory)
     if pid is None:
+        clear_leftovers()
         print("sandbox not running")
         return 0
     os.kill(pid, signal.SIGTERM)
@@ -106,6 +129,7 @@ def down(directory: Path, timeout: float = 60) -> int:
         try:
             os.kill(pid, 0)
         except ProcessLookupError:
+            clear_leftovers()
             print("sandbox stopped")
             return 0
         time.sleep(0.2)
@@ -115,15 +139,18 @@ def down(directory: Path, timeout: float = 60) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m storefleet_sandbox")
-    parser.add_argument("command", choices=["up", "down", "status", "serve"])
+    parser.add_argument("command", choices=["up", "down", "status", "serve", "leftovers"])
     parser.add_argument("--dir", type=Path, default=REPO_ROOT / ".sandbox")
     parser.add_argument("--nodes", type=int, default=3)
+    parser.add_argument("--real-nodes", type=int, default=1, choices=[0, 1, 2])
     args = parser.parse_args(argv)
     directory = args.dir.resolve()
+    if args.command == "leftovers":
+        return leftovers.main()
     if args.command == "serve":
-        return serve(directory, args.nodes)
+        return serve(directory, args.nodes, args.real_nodes)
     if args.command == "up":
-        return up(directory, args.nodes)
+        return up(directory, args.nodes, args.real_nodes)
     if args.command == "down":
         return down(directory)
     pid = running_pid(directory)

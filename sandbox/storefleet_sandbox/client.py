@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import time
@@ -12,6 +13,7 @@ from .processes import ProcessFailed
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ARGO_NAMESPACE = "argo"
 ARGO_PID_FILE = "workflow-controller.pid"
+ADDON_IMAGES_FILE = "addon-images.json"
 
 
 def tools_bin() -> Path:
@@ -58,6 +60,13 @@ class SandboxClient:
             "K8S_AUTH_KUBECONFIG": str(self.kubeconfig),
             "PATH": f"{tools_bin()}{os.pathsep}{os.environ.get('PATH', '')}",
         }
+
+    def addon_image(self, name: str) -> str:
+        """Reference of one of the real nodes' own images (pause, busybox, coredns, argoexec)."""
+        try:
+            return str(json.loads((self.directory / ADDON_IMAGES_FILE).read_text())[name])
+        except FileNotFoundError:
+            raise FileNotFoundError(f"sandbox {self.directory} runs no real node") from None
 
     def wait_for_argo_controller(self, timeout: float = 60) -> int:
         """Pid of the workflow-controller the sandbox runs once Argo is installed."""

@@ -1,11 +1,14 @@
-"""A real Kubernetes control plane on loopback, with kwok-simulated nodes.
+"""A real Kubernetes control plane with kwok-simulated nodes and, optionally, real nodes.
 
 etcd, kube-apiserver, kube-controller-manager and kube-scheduler are the upstream
-binaries built by `make tools`; kwok plays the kubelets, so pods are scheduled and turn
-Ready (and run-to-completion pods Succeed) without a container runtime. rancher's
-local-path-provisioner serves the default StorageClass, and once Argo's CRDs are
-installed the sandbox runs Argo's workflow-controller, as the controller Deployment
-would on a real cluster.
+binaries built by `make tools`; kwok plays the kubelets of the simulated nodes, so pods
+are scheduled and turn Ready (and run-to-completion pods Succeed) without a container
+runtime: those nodes are for scale. Real nodes (containerd + runc + CNI bridge, a
+kubelet each, kube-proxy, kube-router enforcing NetworkPolicy, CoreDNS) run the pods
+that land on them, behind a taint; the sandbox registry feeds them images and Traefik
+on loopback is the edge. rancher's local-path-provisioner serves the default
+StorageClass, and once Argo's CRDs are installed the sandbox runs Argo's
+workflow-controller, as the controller Deployment would on a real cluster.
 """
 
 from __future__ import annotations
@@ -19,13 +22,20 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from .client import ARGO_NAMESPACE, ARGO_PID_FILE, SandboxClient, tool
+from . import addons, edge, host, network, registry
+from .client import ADDON_IMAGES_FILE, ARGO_NAMESPACE, ARGO_PID_FILE, SandboxClient, tool
+from .images import ensure_addon_images
 from .kubeconfig import write_kubeconfig
+from .node import NodeLayout, RealNode, clear_node
 from .pki import SandboxPKI
 from .processes import ManagedProcess, free_port
 
 MANIFESTS = Path(__file__).resolve().parent / "manifests"
 SERVICE_CIDR = "10.96.0.0/16"
+# The Gateway API CRDs tools/install.sh extracted from the pinned release.
+GATEWAY_API_CRDS = Path(__file__).resolve().parents[2] / ".tools" / "manifests" / "gateway-api-standard.yaml"
+# Argo's step pods on simulated nodes never run their executor image.
+SIMULATED_EXECUTOR_IMAGE = "quay.io/argoproj/argoexec:v4.1.2"
 SERVICE_ACCOUNT_ISSUER = "https://kubernetes.default.svc.cluster.local"
 
 # Admission plugins of a production cluster; PodSecurity and ResourceQuota are the ones
@@ -64,15 +74,26 @@ class NodeShape:
 class Sandbox(SandboxClient):
     """Start with `start()` (or as a context manager), stop with `stop()`."""
 
-    def __init__(self, directory: Path, nodes: int = 3, shape: NodeShape | None = None) -> None:
+    def __init__(
+        self, directory: Path, nodes: int = 3, real_nodes: int = 0, shape: NodeShape | None = None
+    ) -> None:
         if nodes < 2:
             raise ValueError("the sandbox simulates at least two nodes")
+        if real_nodes not in (0, 1, 2):
+            raise ValueError("the sandbox runs zero, one or two real nodes")
         super().__init__(directory)
         self.node_count = nodes
+        self.real_node_count = real_nodes
         self.shape = shape or NodeShape()
         self.logs = self.directory / "logs"
         self.api_port = 0
+        self.api_address = "127.0.0.1"
         self._processes: list[ManagedProcess] = []
+        # Started after the control plane, stopped before the real nodes.
+        self._host_services: list[ManagedProcess] = []
+        self.real_nodes: list[RealNode] = []
+        self.addon_images: dict[str, str] = {}
+        self._host_lock = host.HostLock()
         self._stop_event = threading.Event()
         self._argo_thread: threading.Thread | None = None
         self.argo_controller: ManagedProcess | None = None
@@ -91,8 +112,15 @@ class Sandbox(SandboxClient):
             shutil.rmtree(self.directory)
         self.logs.mkdir(parents=True)
         try:
+            if self.real_node_count:
+                host.require_real_node_host()
+                self._host_lock.acquire(f"pid {os.getpid()}, {self.directory}")
+                clear_host()
+                self.api_address = host.host_address()
             self._start_control_plane()
             self._start_nodes()
+            if self.real_node_count:
+                self._start_real_nodes()
             self._start_storage()
             self._argo_thread = threading.Thread(
                 target=self._run_argo_controller_when_installed, name="argo", daemon=True
@@ -103,19 +131,24 @@ class Sandbox(SandboxClient):
             raise
 
     def stop(self) -> None:
-        """Stop every process this sandbox started, newest first."""
+        """Stop every process this sandbox started, newest first, and undo what real nodes changed."""
         self._stop_event.set()
         if self._argo_thread is not None:
             self._argo_thread.join(timeout=30)
         if self.argo_controller is not None:
             self.argo_controller.stop()
+        for process in reversed(self._host_services):
+            process.stop()
+        self._host_services.clear()
+        for node in reversed(self.real_nodes):
+            node.stop()
+        self.real_nodes.clear()
         for process in reversed(self._processes):
             process.stop()
         self._processes.clear()
-
-    def pids(self) -> list[int]:
-        processes = [*self._processes, *([self.argo_controller] if self.argo_controller else [])]
-        return [p.pid for p in processes if p.pid is not None and p.running()]
+        if self.real_node_count:
+            clear_host()
+            self._host_lock.release()
 
     # -- control plane -----------------------------------------------------------------
 
@@ -132,7 +165,7 @@ class Sandbox(SandboxClient):
         sa_keys = pki.service_account_keys()
         etcd_port, etcd_peer_port = free_port(), free_port()
         self.api_port = free_port()
-        server = f"https://127.0.0.1:{self.api_port}"
+        server = f"https://{self.api_address}:{self.api_port}"
 
         etcd = self._spawn(
             "etcd",
@@ -160,6 +193,7 @@ class Sandbox(SandboxClient):
             "apiserver",
             "kube-apiserver",
             server_hosts=(
+                self.api_address,
                 "127.0.0.1",
                 "localhost",
                 "10.96.0.1",
@@ -169,13 +203,21 @@ class Sandbox(SandboxClient):
                 "kubernetes.default.svc.cluster.local",
             ),
         )
+        # The API server calls the kubelets (logs, exec) with a certificate of its own.
+        kubelet_client = pki.issue("apiserver-kubelet-client", "kube-apiserver-kubelet-client")
         apiserver = self._spawn(
             "kube-apiserver",
             [
                 tool("kube-apiserver"),
                 f"--etcd-servers=http://127.0.0.1:{etcd_port}",
-                "--bind-address=127.0.0.1",
-                "--advertise-address=127.0.0.1",
+                # With real nodes, pods reach the API through the `kubernetes` Service,
+                # which leads to this address.
+                f"--bind-address={self.api_address}",
+                f"--advertise-address={self.api_address}",
+                f"--kubelet-client-certificate={kubelet_client.cert}",
+                f"--kubelet-client-key={kubelet_client.key}",
+                f"--kubelet-certificate-authority={pki.ca.cert}",
+                "--kubelet-preferred-address-types=InternalIP,Hostname",
                 f"--secure-port={self.api_port}",
                 f"--tls-cert-file={serving.cert}",
                 f"--tls-private-key-file={serving.key}",
@@ -258,6 +300,8 @@ class Sandbox(SandboxClient):
             what="the default service account",
         )
         self._component_kubeconfig = component_kubeconfig
+        self._pki = pki
+        self._server = server
 
     # -- simulated nodes ---------------------------------------------------------------
 
@@ -319,12 +363,86 @@ class Sandbox(SandboxClient):
                 for c in n.get("status", {}).get("conditions", [])
             )
         ]
-        return len(ready) == self.node_count
+        names = {n["metadata"]["name"] for n in ready}
+        return set(self.node_names()) <= names
+
+    # -- real nodes --------------------------------------------------------------------
+
+    def real_node_names(self) -> list[str]:
+        return [node.layout.name for node in self.real_nodes]
+
+    def _start_real_nodes(self) -> None:
+        """Registry and add-on images first, then the nodes, Service routing, policy, DNS, edge."""
+        registry_config = registry.write_config(self.directory / "registry.yaml")
+        registry_process = self._host_service("registry", [tool("registry"), "serve", str(registry_config)])
+        registry_process.wait_until(registry.healthy, 30, "a serving registry")
+        self.addon_images = ensure_addon_images()
+        (self.directory / ADDON_IMAGES_FILE).write_text(json.dumps(self.addon_images))
+
+        self.kubectl("apply", "-f", "-", input_text=network.KUBE_ROUTER_RBAC)
+        self.kubectl(
+            "create", "clusterrolebinding", "storefleet-sandbox:apiserver-kubelet",
+            "--clusterrole=system:kubelet-api-admin", "--user=kube-apiserver-kubelet-client",
+        )
+        self.kubectl("apply", "--server-side", "-f", str(GATEWAY_API_CRDS))
+        self.kubectl("wait", "--for=condition=Established", "crd", "--all", "--timeout=60s")
+        self._apply(addons.edge_access())
+
+        for index in range(1, self.real_node_count + 1):
+            node = RealNode(
+                NodeLayout(index, self.directory),
+                self.api_address,
+                self._server,
+                self._pki,
+                self.addon_images["pause"],
+            )
+            self.real_nodes.append(node)
+            node.start()
+        first = self.real_nodes[0].layout
+        proxy_config = self._component_kubeconfig("kube-proxy", "system:kube-proxy")
+        self._host_service("kube-proxy", network.kube_proxy_argv(self.directory, proxy_config, first))
+        router_config = self._component_kubeconfig("kube-router", "storefleet-sandbox:kube-router")
+        for node in self.real_nodes:
+            self._host_service(f"kube-router-{node.layout.name}", network.kube_router_argv(router_config, node.layout))
+        self.real_nodes[0].kubelet.wait_until(self._real_nodes_ready, 90, "Ready real nodes")
+
+        self._apply(addons.coredns(self.addon_images["coredns"]))
+        edge_config = self._component_kubeconfig("edge", addons.EDGE_USER)
+        ping_port = free_port()
+        traefik = self._host_service(
+            "edge", edge.traefik_argv(self.directory, ping_port), env={**os.environ, "KUBECONFIG": str(edge_config)}
+        )
+        traefik.wait_until(lambda: _http_ok(f"http://127.0.0.1:{ping_port}/ping"), 30, "the edge's ping")
+        self.kubectl(
+            "-n", "kube-system", "rollout", "status", "deployment/coredns", "--timeout=120s"
+        )
+
+    def _real_nodes_ready(self) -> bool:
+        nodes = json.loads(self.kubectl("get", "nodes", "-l", "type=real", "-o", "json"))["items"]
+        ready = [
+            n for n in nodes
+            if any(c["type"] == "Ready" and c["status"] == "True" for c in n.get("status", {}).get("conditions", []))
+        ]
+        return len(ready) == self.real_node_count
+
+    def _host_service(self, name: str, argv: list[str], env: dict[str, str] | None = None) -> ManagedProcess:
+        process = ManagedProcess(name, argv, self.logs / f"{name}.log", env)
+        process.start()
+        self._host_services.append(process)
+        return process
+
+    def _apply(self, objects: list[dict[str, object]]) -> None:
+        self.kubectl("apply", "-f", "-", input_text=json.dumps({"apiVersion": "v1", "kind": "List", "items": objects}))
 
     # -- storage -----------------------------------------------------------------------
 
     def _start_storage(self) -> None:
-        self.kubectl("apply", "-f", str(MANIFESTS / "local-path-storage.yaml"))
+        # Volumes of real nodes live in the sandbox's directory and go with it.
+        manifest = (MANIFESTS / "local-path-storage.yaml").read_text()
+        manifest = manifest.replace("/var/lib/local-path-provisioner", str(self.directory / "volumes"))
+        helper_image = self.addon_images.get("busybox", "busybox:1.36")
+        manifest = manifest.replace("image: busybox:1.36", f"image: {helper_image}")
+        self.kubectl("apply", "-f", "-", input_text=manifest)
         config = self._component_kubeconfig(
             "local-path-provisioner", "local-path", "system:masters"
         )
@@ -336,7 +454,7 @@ class Sandbox(SandboxClient):
                 f"--kubeconfig={config}",
                 "--namespace=local-path-storage",
                 "--service-account-name=local-path-provisioner-service-account",
-                "--helper-image=busybox:1.36",
+                f"--helper-image={helper_image}",
             ],
         )
 
@@ -369,8 +487,9 @@ class Sandbox(SandboxClient):
                 f"--kubeconfig={config}",
                 f"--namespace={ARGO_NAMESPACE}",
                 "--loglevel=info",
-                # The step pods never run their executor image: kwok completes them.
-                "--executor-image=quay.io/argoproj/argoexec:v4.1.2",
+                # Steps on real nodes run the executor the sandbox built; on simulated
+                # nodes kwok completes them without it.
+                f"--executor-image={self.addon_images.get('argoexec', SIMULATED_EXECUTOR_IMAGE)}",
             ],
             self.logs / "workflow-controller.log",
             env={
@@ -386,6 +505,23 @@ class Sandbox(SandboxClient):
         # This thread is the controller's parent: it must live as long as the controller
         # (the controller dies with its parent thread), so wait here for the stop.
         self._stop_event.wait()
+
+
+def clear_host() -> None:
+    """Undo what real nodes of this or a crashed sandbox left: pods, mounts, cgroups,
+    bridges, packet filter state, runtime directories."""
+    for directory in sorted(host.RUN_DIR.glob("sandbox-real-*")):
+        layout = NodeLayout.recorded(directory)
+        if layout is not None:
+            clear_node(layout)
+    host.remove_cgroup_roots()
+    host.delete_bridges()
+    network.clear_firewall()
+
+
+def _http_ok(url: str) -> bool:
+    with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback URL
+        return bool(response.status == 200)
 
 
 def _http_json(url: str) -> dict[str, object]:

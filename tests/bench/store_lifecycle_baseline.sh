@@ -73,12 +73,12 @@ spec:
 ---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
-metadata: {name: store-allow-ingress-controller}
+metadata: {name: store-allow-edge}
 spec:
   podSelector: {matchExpressions: [{key: app.kubernetes.io/component, operator: In, values: [backend, storefront]}]}
   policyTypes: [Ingress]
-  ingress: [{from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ingress-nginx}},
-                     podSelector: {matchLabels: {app.kubernetes.io/name: ingress-nginx}}}]}]
+  ingress: [{from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}},
+                     podSelector: {matchLabels: {app.kubernetes.io/name: traefik}}}]}]
 YAML
   kubectl -n "$namespace" create secret generic store-credentials \
     --from-literal=postgres-password="$(openssl rand -hex 16)" \
@@ -92,7 +92,7 @@ YAML
     --set images.backend.tag=0.1.0 \
     --set images.storefront.repository=registry.storefleet.local:5000/storefleet/medusa-storefront \
     --set images.storefront.tag=0.1.0 \
-    --set ingress.storefrontHost="${name}.${domain}" --set ingress.apiHost="api.${name}.${domain}" >/dev/null
+    --set expose.host="${name}.${domain}" >/dev/null
   for component in bootstrap admin; do
     kubectl -n "$namespace" wait job -l "app.kubernetes.io/component=${component}" \
       --for=condition=complete --timeout=600s >/dev/null

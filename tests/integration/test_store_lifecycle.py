@@ -103,11 +103,9 @@ def test_create_makes_a_ready_store(platform: SandboxClient, workdir: Path) -> N
     assert deny["podSelector"] == {} and set(deny["policyTypes"]) == {"Ingress", "Egress"}
     dns = policies["store-allow-dns-egress"]["egress"][0]
     assert {port["port"] for port in dns["ports"]} == {53}
-    web = policies["store-allow-ingress-controller"]["ingress"][0]["from"][0]
-    assert web["namespaceSelector"]["matchLabels"] == {
-        "kubernetes.io/metadata.name": "ingress-nginx"
-    }
-    assert web["podSelector"]["matchLabels"]["app.kubernetes.io/name"] == "ingress-nginx"
+    web = policies["store-allow-edge"]["ingress"][0]["from"][0]
+    assert web["namespaceSelector"]["matchLabels"] == {"kubernetes.io/metadata.name": "kube-system"}
+    assert web["podSelector"]["matchLabels"]["app.kubernetes.io/name"] == "traefik"
     for database in ("postgresql", "redis"):
         allowed = policies[f"store-allow-backend-to-{database}"]["ingress"][0]["from"][0]
         components = allowed["podSelector"]["matchExpressions"][0]["values"]

@@ -203,9 +203,9 @@ def test_medusa_environment_follows_the_contract() -> None:
         "postgres://medusa:$(POSTGRES_PASSWORD)@demo-store-postgresql:5432/medusa"
     )
     assert env["REDIS_URL"] == "redis://demo-store-redis:6379"
-    assert env["STORE_CORS"] == "http://demo.storefleet.example"
-    assert env["ADMIN_CORS"] == "http://api.demo.storefleet.example"
-    assert env["AUTH_CORS"] == "http://demo.storefleet.example,http://api.demo.storefleet.example"
+    # Storefront, API and admin share the store's origin.
+    for origin in ("STORE_CORS", "ADMIN_CORS", "AUTH_CORS", "MEDUSA_PUBLIC_URL"):
+        assert env[origin] == "http://demo.storefleet.example"
     assert env["MEDUSA_COOKIE_SECURE"] == "true"
     assert env["PORT"] == "9000"
     for key, secret_key in (("JWT_SECRET", "jwt-secret"), ("COOKIE_SECRET", "cookie-secret")):
@@ -245,43 +245,64 @@ def test_bootstrap_job_waits_for_postgresql_and_passes_the_seed_choice() -> None
     assert "ttlSecondsAfterFinished" not in bootstrap["spec"]
 
 
-def test_ingress_routes_both_hosts_without_tls_by_default() -> None:
-    (ingress,) = of_kind(render(), "Ingress")
-    assert ingress["spec"]["ingressClassName"] == "nginx"
-    routes = {
-        rule["host"]: rule["http"]["paths"][0]["backend"]["service"]["name"]
-        for rule in ingress["spec"]["rules"]
-    }
-    assert routes == {
-        "demo.storefleet.example": "demo-store-storefront",
-        "api.demo.storefleet.example": "demo-store-backend",
-    }
-    assert "tls" not in ingress["spec"]
-    assert "cert-manager.io/cluster-issuer" not in ingress["metadata"]["annotations"]
-    assert ingress["metadata"]["annotations"]["nginx.ingress.kubernetes.io/proxy-body-size"]
+BACKEND_PATHS = ["/store", "/admin", "/auth", "/app", "/static", "/hooks"]
 
 
-def test_ingress_tls_asks_cert_manager_for_both_hosts() -> None:
-    docs = render("--values", str(CHART / "ci" / "tls-values.yaml"))
-    (ingress,) = of_kind(docs, "Ingress")
-    annotations = ingress["metadata"]["annotations"]
-    assert annotations["cert-manager.io/cluster-issuer"] == "letsencrypt-prod"
-    assert ingress["spec"]["tls"] == [
+def test_the_store_is_routed_on_the_platform_gateway_by_default() -> None:
+    docs = render()
+    assert not of_kind(docs, "Ingress")
+    (route,) = of_kind(docs, "HTTPRoute")
+    assert route["spec"]["parentRefs"] == [
         {
-            "hosts": ["demo.shops.example.com", "api.demo.shops.example.com"],
-            "secretName": "demo-tls",
+            "group": "gateway.networking.k8s.io",
+            "kind": "Gateway",
+            "name": "storefleet",
+            "namespace": "storefleet-system",
         }
     ]
+    assert route["spec"]["hostnames"] == ["demo.storefleet.example"]
+    api, web = route["spec"]["rules"]
+    assert [match["path"]["value"] for match in api["matches"]] == BACKEND_PATHS
+    assert {match["path"]["type"] for match in api["matches"]} == {"PathPrefix"}
+    assert api["backendRefs"] == [{"name": "demo-store-backend", "port": 9000}]
+    assert web["matches"] == [{"path": {"type": "PathPrefix", "value": "/"}}]
+    assert web["backendRefs"] == [{"name": "demo-store-storefront", "port": 8000}]
+
+
+def test_the_ingress_option_routes_the_same_paths_with_tls() -> None:
+    docs = render("--values", str(CHART / "ci" / "ingress-values.yaml"))
+    assert not of_kind(docs, "HTTPRoute")
+    (ingress,) = of_kind(docs, "Ingress")
+    assert ingress["spec"]["ingressClassName"] == "traefik"
+    assert ingress["metadata"]["annotations"]["cert-manager.io/cluster-issuer"] == "letsencrypt-prod"
+    assert ingress["spec"]["tls"] == [{"hosts": ["demo.shops.example.com"], "secretName": "demo-tls"}]
+    (rule,) = ingress["spec"]["rules"]
+    paths = {path["path"]: path["backend"]["service"]["name"] for path in rule["http"]["paths"]}
+    assert paths == {**dict.fromkeys(BACKEND_PATHS, "demo-store-backend"), "/": "demo-store-storefront"}
     (backend,) = (d for d in of_kind(docs, "Deployment") if component(d) == "backend")
     env = env_of(backend["spec"]["template"]["spec"]["containers"][0])
     assert env["STORE_CORS"] == "https://demo.shops.example.com"
 
 
-def test_tls_secret_name_defaults_to_the_release() -> None:
-    docs = render("--set", "ingress.tls.enabled=true")
+def test_ingress_tls_secret_name_defaults_to_the_release() -> None:
+    docs = render("--set", "expose.via=ingress", "--set", "expose.tls=true")
     (ingress,) = of_kind(docs, "Ingress")
     assert ingress["spec"]["tls"][0]["secretName"] == "demo-store-tls"
-    assert "cert-manager.io/cluster-issuer" not in ingress["metadata"]["annotations"]
+    assert "annotations" not in ingress["metadata"]
+
+
+def test_every_pod_follows_the_placement() -> None:
+    docs = render("--values", str(CHART / "ci" / "ingress-values.yaml"), "--set", "medusa.workerMode=split")
+    pods = [
+        doc["spec"]["template"]["spec"]
+        for doc in docs
+        if doc["kind"] in ("Deployment", "StatefulSet", "Job")
+    ]
+    assert len(pods) == 7
+    for pod in pods:
+        assert pod["nodeSelector"] == {"storefleet.io/real-node": "true"}
+        assert pod["tolerations"][0]["key"] == "storefleet.io/real-node"
+    assert all("nodeSelector" not in doc["spec"]["template"]["spec"] for doc in render() if "template" in doc.get("spec", {}))
 
 
 def test_job_names_carry_the_release_revision() -> None:
@@ -314,7 +335,8 @@ def test_every_resource_carries_the_store_instance_label() -> None:
     [
         (("--set", "plan=huge"), "plan"),
         (("--set", "medusa.workerMode=both"), "workerMode"),
-        (("--set", "ingress.apiHost=Not A Host"), "apiHost"),
+        (("--set", "expose.host=Not A Host"), "host"),
+        (("--set", "expose.via=tunnel"), "via"),
         (("--set", "plans.small.backend.replicas=0"), "replicas"),
         (("--set", "redisPassword=x"), "redisPassword"),
         (("--set", "images.backend.tag="), "tag"),

@@ -63,17 +63,19 @@ def test_k3d_create_command_from_the_local_inventory() -> None:
         "create",
         "storefleet",
         "--registry-create",
-        "storefleet-registry:0.0.0.0:5000",
+        # The registry is reachable from this machine only.
+        "storefleet-registry:127.0.0.1:5000",
         "-p",
         "80:80@loadbalancer",
         "-p",
         "443:443@loadbalancer",
         "--agents",
         "0",
+        # k3s keeps its Traefik (the edge) and encrypts Secrets at rest.
         "--k3s-arg",
-        "--disable=traefik@server:*",
+        "--secrets-encryption@server:*",
         "--image",
-        "rancher/k3s:v1.36.2-k3s1",
+        "rancher/k3s:v1.36.2-k3s1@sha256:6a47cea22c4b834d4ba72c89d291696b79ebe406251f90b446e4dff03513dd87",
         "--wait",
     ]
     assert render(templar, "cluster_kind") == "k3d"
@@ -99,7 +101,7 @@ def test_k3s_install_from_the_prod_inventory(monkeypatch) -> None:
     assert render(templar, "__cluster_k3s_install_environment") == {
         "INSTALL_K3S_VERSION": K3S_VERSION,
         "INSTALL_K3S_EXEC": (
-            "server --disable=traefik --write-kubeconfig-mode=0600 --tls-san 203.0.113.10"
+            "server --secrets-encryption --write-kubeconfig-mode=0600 --tls-san 203.0.113.10"
         ),
     }
     assert render(templar, "__cluster_k3s_install_argv") == [
@@ -123,7 +125,7 @@ def test_prod_placeholder_host_never_resolves(monkeypatch) -> None:
 def test_one_kubernetes_version_for_k3d_and_k3s() -> None:
     local = role_vars("local", "localhost", "cluster")
     prod = role_vars("prod", "store-vps", "cluster")
-    image_tag = render(local, "__cluster_k3s_image").split(":", 1)[1]
+    image_tag = render(local, "__cluster_k3s_image").split(":", 1)[1].split("@")[0]
     installed = render(prod, "__cluster_k3s_install_environment.INSTALL_K3S_VERSION")
     assert image_tag.replace("-", "+") == installed == K3S_VERSION
 

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = REPO_ROOT / "tests" / "tools" / "fetch_user_tools.sh"
-PINS = REPO_ROOT / "tests" / "tools" / "user-tools.sha256"
+SCRIPT = REPO_ROOT / "tools" / "fetch_user_tools.sh"
+PINS = REPO_ROOT / "tools" / "user-tools.sha256"
 ARCH = {"x86_64": "linux-amd64", "aarch64": "linux-arm64"}.get(platform.machine(), "")
 
 FAKE_K3D = "#!/bin/sh\necho 'k3d version v5.9.0'\necho 'k3s version v1.36.2-k3s1 (default)'\n"
@@ -44,7 +44,7 @@ def test_every_tool_is_pinned_for_linux_amd64_with_a_sha256() -> None:
 def test_pins_match_the_versions_the_tests_use() -> None:
     versions = dict(
         line.split("=", 1)
-        for line in (REPO_ROOT / "tests" / "tools" / "versions.env").read_text().splitlines()
+        for line in (REPO_ROOT / "tools" / "versions.env").read_text().splitlines()
         if "=" in line and not line.startswith("#")
     )
     pinned = {row[0]: row[1] for row in pins()}

@@ -144,3 +144,12 @@ def test_an_image_can_ignore_its_own_build_outputs(context: Path) -> None:
     (context / "context" / "Containerfile").write_text("FROM scratch\n")
     assert content_tag(str(context), also_ignored=["context"]) == before
     assert content_tag(str(context)) != before
+
+
+def test_extra_inputs_change_the_tag(context: Path) -> None:
+    plain = content_tag(str(context))
+    assert content_tag(str(context), extra=["buildah", "sha256:aaa"]) != plain
+    assert content_tag(str(context), extra=["buildah", "sha256:aaa"]) != content_tag(
+        str(context), extra=["buildah", "sha256:bbb"]
+    )
+    assert content_tag(str(context), extra=[]) == plain

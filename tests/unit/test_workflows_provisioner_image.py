@@ -24,10 +24,14 @@ def containerfile(tmp_path_factory: pytest.TempPathFactory) -> str:
     if not (BIN / "ansible-builder").exists():
         pytest.skip("ansible-builder is not installed")
     work = tmp_path_factory.mktemp("ee") / "store-provisioner"
-    shutil.copytree(IMAGE_DIR, work, ignore=shutil.ignore_patterns("_collection", "context"))
-    # build.sh puts the collection tarball here; its content does not matter to `create`.
+    shutil.copytree(IMAGE_DIR, work, ignore=shutil.ignore_patterns("_collection", "_helm", "context"))
+    # build.sh puts the collection tarballs and helm here; their content does not matter
+    # to `create`.
     (work / "_collection").mkdir()
-    (work / "_collection" / "storefleet-platform.tar.gz").write_bytes(b"")
+    for tarball in ("storefleet-platform.tar.gz", "kubernetes-core.tar.gz"):
+        (work / "_collection" / tarball).write_bytes(b"")
+    (work / "_helm").mkdir()
+    (work / "_helm" / "helm").write_bytes(b"")
     subprocess.run(
         [BIN / "ansible-builder", "create", "--file", "execution-environment.yml",
          "--context", "context", "--output-filename", "Containerfile"],
@@ -45,9 +49,15 @@ def test_definition_pins_what_the_steps_need() -> None:
     python = (IMAGE_DIR / dependencies["python"]).read_text()
     assert "kubernetes==36.0.3" in python.splitlines()
     galaxy = yaml.safe_load((IMAGE_DIR / dependencies["galaxy"]).read_text())
-    names = {c["name"]: c for c in galaxy["collections"]}
-    assert names["kubernetes.core"]["version"] == "6.2.0"
-    assert names["/build/collection/storefleet-platform.tar.gz"]["type"] == "file"
+    # Both collections come from tarballs build.sh makes (kubernetes.core as the pinned
+    # `ansible` package ships it); nothing is looked up on Galaxy.
+    assert {c["name"]: c["type"] for c in galaxy["collections"]} == {
+        "/build/collection/kubernetes-core.tar.gz": "file",
+        "/build/collection/storefleet-platform.tar.gz": "file",
+    }
+    assert definition["build_arg_defaults"]["ANSIBLE_GALAXY_CLI_COLLECTION_OPTS"] == "--no-deps"
+    base = definition["images"]["base_image"]["name"]
+    assert base.startswith("docker.io/library/debian:bookworm-slim@sha256:") and len(base.split(":")[-1]) == 64
 
 
 def test_in_image_inventory_uses_the_pod_service_account() -> None:
@@ -59,11 +69,10 @@ def test_in_image_inventory_uses_the_pod_service_account() -> None:
     assert cluster == {"storefleet_kubeconfig": "", "storefleet_kube_context": ""}
 
 
-def test_containerfile_installs_helm_checked_and_the_inventory(containerfile: str) -> None:
+def test_containerfile_installs_helm_and_the_inventory(containerfile: str) -> None:
     text = Path(containerfile).read_text()
     assert 'ARG ANSIBLE_INSTALL_REFS="ansible-core==2.19.14 ansible-runner==2.4.3"' in text
-    assert "ARG HELM_VERSION=v3.22.0" in text
-    assert "sha256sum --check --strict" in text
+    assert "COPY _build/helm/helm /usr/local/bin/helm" in text
     assert "COPY _build/inventory /runner/inventory" in text
     assert text.rstrip().splitlines()[-3:-1] == [
         "USER 1000",
@@ -83,3 +92,27 @@ def test_containerfile_passes_hadolint(containerfile: str) -> None:
         capture_output=True, text=True, check=False, timeout=60,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_build_checks_helm_against_the_pinned_checksum() -> None:
+    script = (IMAGE_DIR / "build.sh").read_text()
+    # The release is checked against the sha256 pinned beside the user tools' pins.
+    assert "tools/user-tools.sha256" in script
+    assert "sha256sum --check --strict" in script
+    pins = (REPO_ROOT / "tools" / "user-tools.sha256").read_text()
+    assert "helm    v3.22.0 linux-amd64  1e4ab49e429626cf6c6958d914248b78c9730803c2751b87627e171dc800e7bb" in pins
+
+
+def test_build_refuses_a_helm_binary_of_another_version(tmp_path: Path) -> None:
+    fake = tmp_path / "helm"
+    fake.write_text("#!/bin/sh\necho v3.21.0+gabcdef\n")
+    fake.chmod(0o755)
+    work = tmp_path / "store-provisioner"
+    shutil.copytree(IMAGE_DIR, work, ignore=shutil.ignore_patterns("_collection", "_helm", "context"))
+    result = subprocess.run(
+        ["bash", str(IMAGE_DIR / "build.sh"), "test/store-provisioner:1", "create"],
+        env={"PATH": f"{BIN}:/usr/bin:/bin", "STOREFLEET_HELM_BINARY": str(fake), "HOME": str(tmp_path)},
+        capture_output=True, text=True, check=False, timeout=300,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "is not helm v3.22.0" in result.stderr

@@ -120,10 +120,37 @@ Service names other components connect to.
 {{- end }}
 
 {{/*
-URL scheme of the public hosts.
+The store's public origin, scheme://host: the storefront, the API and the admin share it.
 */}}
-{{- define "store.scheme" -}}
-{{- ternary "https" "http" .Values.ingress.tls.enabled }}
+{{- define "store.origin" -}}
+{{- printf "%s://%s" (ternary "https" "http" .Values.expose.tls) .Values.expose.host }}
+{{- end }}
+
+{{/*
+Path prefixes the Medusa backend serves on the store's origin; the rest is the
+storefront's.
+*/}}
+{{- define "store.backendPaths" -}}
+- /store
+- /admin
+- /auth
+- /app
+- /static
+- /hooks
+{{- end }}
+
+{{/*
+Node selection and tolerations of every pod of the store.
+*/}}
+{{- define "store.placement" -}}
+{{- with .Values.nodeSelector }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.tolerations }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
 {{- end }}
 
 {{/*
@@ -162,8 +189,7 @@ expands $(POSTGRES_PASSWORD), so POSTGRES_PASSWORD comes first; the store role
 generates a URL-safe password.
 */}}
 {{- define "store.medusaEnv" -}}
-{{- $storefront := printf "%s://%s" (include "store.scheme" .) .Values.ingress.storefrontHost }}
-{{- $api := printf "%s://%s" (include "store.scheme" .) .Values.ingress.apiHost -}}
+{{- $origin := include "store.origin" . -}}
 - name: POSTGRES_PASSWORD
   valueFrom:
     secretKeyRef:
@@ -184,11 +210,13 @@ generates a URL-safe password.
       name: {{ .Values.credentials.existingSecret }}
       key: cookie-secret
 - name: STORE_CORS
-  value: {{ $storefront | quote }}
+  value: {{ $origin | quote }}
 - name: ADMIN_CORS
-  value: {{ $api | quote }}
+  value: {{ $origin | quote }}
 - name: AUTH_CORS
-  value: {{ printf "%s,%s" $storefront $api | quote }}
+  value: {{ $origin | quote }}
+- name: MEDUSA_PUBLIC_URL
+  value: {{ $origin | quote }}
 - name: MEDUSA_COOKIE_SECURE
   value: {{ .Values.medusa.cookieSecure | toString | quote }}
 - name: PORT

@@ -16,17 +16,17 @@ def render(expression: str, **variables: object) -> object:
 
 def test_filter_module_lists_the_contract_names() -> None:
     names = set(store_filters.FilterModule().filters())
-    assert {"store_name_error", "store_hosts", "store_namespace", "store_quota"} <= names
+    assert {"store_name_error", "store_host", "store_namespace", "store_quota"} <= names
 
 
 def test_filters_through_ansible_templating() -> None:
     assert render("'demo' | storefleet.platform.store_name_error") == ""
     assert "reserved" in render("'argo' | storefleet.platform.store_name_error")
     assert render("'demo' | storefleet.platform.store_namespace") == "store-demo"
-    hosts = render("'demo' | storefleet.platform.store_hosts(domain)", domain="example.com")
-    assert hosts == {"storefront": "demo.example.com", "api": "api.demo.example.com"}
+    host = render("'demo' | storefleet.platform.store_host(domain)", domain="example.com")
+    assert host == "demo.example.com"
     urls = render("'demo' | storefleet.platform.store_urls('example.com', true)")
-    assert urls["admin"] == "https://api.demo.example.com/app"
+    assert urls["admin"] == "https://demo.example.com/app"
 
 
 def test_derived_filters_fail_with_the_rule() -> None:

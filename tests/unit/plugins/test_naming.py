@@ -88,14 +88,12 @@ def test_pattern_agrees_with_the_checks() -> None:
 
 def test_namespace_hosts_urls_and_labels() -> None:
     assert naming.store_namespace("demo") == "store-demo"
-    assert naming.store_hosts("demo", "local.127.0.0.1.nip.io") == {
-        "storefront": "demo.local.127.0.0.1.nip.io",
-        "api": "api.demo.local.127.0.0.1.nip.io",
-    }
+    assert naming.store_host("demo", "local.127.0.0.1.nip.io") == "demo.local.127.0.0.1.nip.io"
+    # One origin per store, one label below the domain: the wildcard certificate covers it.
     assert naming.store_urls("demo", "example.com", tls=True) == {
         "storefront": "https://demo.example.com",
-        "api": "https://api.demo.example.com",
-        "admin": "https://api.demo.example.com/app",
+        "api": "https://demo.example.com",
+        "admin": "https://demo.example.com/app",
     }
     assert naming.store_urls("demo", "example.com")["storefront"] == "http://demo.example.com"
     labels = naming.store_namespace_labels("demo")
@@ -107,7 +105,7 @@ def test_namespace_hosts_urls_and_labels() -> None:
 @pytest.mark.parametrize("domain", ["", "Example.com", "exa_mple.com", "a..b", ".com", None])
 def test_bad_domains_are_refused(domain: object) -> None:
     with pytest.raises(naming.StoreNameError, match="domain"):
-        naming.store_hosts("demo", domain)
+        naming.store_host("demo", domain)
 
 
 def test_derived_names_refuse_invalid_store_names() -> None:

@@ -10,10 +10,10 @@ from storefleet_tui.core.target import TargetError, read_target
 from tests.unit.tui.recorded import REPO
 
 
-def test_sandbox_inventory_is_a_simulated_cluster(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sandbox_inventory_serves_stores_on_its_real_node(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("STOREFLEET_KUBECONFIG", "/tmp/elsewhere/kubeconfig")
     target = read_target(REPO / "inventories" / "sandbox", REPO, "sandbox")
-    assert target.simulated is True
+    assert target.simulated is False
     assert target.context == "storefleet-sandbox"
     assert target.kubeconfig == Path("/tmp/elsewhere/kubeconfig")
     assert target.label == "sandbox · storefleet-sandbox"
