@@ -1,6 +1,7 @@
 """playbooks/store_smoke_check.yml on the sandbox: the check AWX's workflow runs after
-store-create. The sandbox's nodes serve nothing, so the HTTP requests are skipped there
-(the store app's own answers are tested by make e2e)."""
+store-create. The store is placed on the simulated nodes, which serve nothing, so the
+cluster is declared simulated and the HTTP requests are skipped (the store app's own
+answers are tested by make e2e and the real-node tests)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,12 @@ from tests.integration.ansible_run import apply_platform, run_playbook
 pytestmark = [pytest.mark.sandbox, pytest.mark.slow]
 
 PLAYBOOK = "storefleet.platform.store_smoke_check"
+ON_SIMULATED_NODES = {
+    "store_name": "smoke",
+    "storefleet_cluster_simulated": True,
+    "store_pod_node_selector": {},
+    "store_pod_tolerations": [],
+}
 
 
 @pytest.fixture(scope="module")
