@@ -63,8 +63,9 @@ test-unit: ## Unit tests (no cluster)
 	$(PYTEST) tests/unit
 
 .PHONY: test-integration
-test-integration: ## Integration tests on a fresh sandbox cluster
-	$(PYTEST) tests/integration
+test-integration: ## Integration tests on a fresh sandbox cluster (its lifecycle test first, alone)
+	$(PYTEST) tests/integration/test_sandbox_lifecycle.py
+	$(PYTEST) tests/integration --ignore=tests/integration/test_sandbox_lifecycle.py
 
 .PHONY: test-snapshot-update
 test-snapshot-update: ## Regenerate the TUI snapshots (review the SVG diff before committing)

@@ -13,7 +13,7 @@ from storefleet_sandbox import Sandbox, SandboxClient
 
 @pytest.fixture(scope="session")
 def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxClient]:
-    """The sandbox cluster: one per test session, stopped at its end.
+    """The sandbox cluster, with its real node: one per test session, stopped at its end.
 
     STOREFLEET_SANDBOX_DIR=.sandbox attaches to a cluster started by `make sandbox`
     instead, which saves the start-up while iterating on tests.
@@ -22,5 +22,5 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxClient]
     if attach_to:
         yield SandboxClient(Path(attach_to))
         return
-    with Sandbox(tmp_path_factory.mktemp("sandbox")) as cluster:
+    with Sandbox(tmp_path_factory.mktemp("sandbox"), real_nodes=1) as cluster:
         yield cluster

@@ -1,10 +1,14 @@
 """Run the sandbox cluster outside pytest.
 
-python -m storefleet_sandbox up   [--dir .sandbox] [--nodes 3] [--real-nodes 1]   start in the background
-python -m storefleet_sandbox down [--dir .sandbox]     stop it, leave nothing behind
+python -m storefleet_sandbox up [--dir .sandbox] [--nodes 3] [--real-nodes 1]
+    start in the background
+python -m storefleet_sandbox down [--dir .sandbox]
+    stop it, leave nothing behind
 python -m storefleet_sandbox status [--dir .sandbox]
-python -m storefleet_sandbox leftovers                 list what a stopped sandbox left (exit 1 if any)
-python -m storefleet_sandbox serve [--dir .sandbox] [--nodes 3] [--real-nodes 1]  run in the foreground
+python -m storefleet_sandbox leftovers
+    list what a stopped sandbox left (exit 1 if anything)
+python -m storefleet_sandbox serve [--dir .sandbox] [--nodes 3] [--real-nodes 1]
+    run in the foreground
 
 --nodes: simulated (kwok) nodes; --real-nodes: nodes that run containers (0, 1 or 2;
 they need root and `make tools`).

@@ -38,7 +38,9 @@ def real_node_placement() -> dict[str, Any]:
     """Pod spec fields that put a pod on a real node, past its taint."""
     return {
         "nodeSelector": {TAINT_KEY: "true"},
-        "tolerations": [{"key": TAINT_KEY, "operator": "Equal", "value": "true", "effect": "NoSchedule"}],
+        "tolerations": [
+            {"key": TAINT_KEY, "operator": "Equal", "value": "true", "effect": "NoSchedule"}
+        ],
     }
 
 
@@ -52,18 +54,35 @@ def coredns(image: str) -> list[dict[str, Any]]:
             "kind": "ClusterRole",
             "metadata": {"name": "storefleet-sandbox:coredns"},
             "rules": [
-                {"apiGroups": [""], "resources": ["endpoints", "services", "pods", "namespaces"], "verbs": ["list", "watch"]},
-                {"apiGroups": ["discovery.k8s.io"], "resources": ["endpointslices"], "verbs": ["list", "watch"]},
+                {
+                    "apiGroups": [""],
+                    "resources": ["endpoints", "services", "pods", "namespaces"],
+                    "verbs": ["list", "watch"],
+                },
+                {
+                    "apiGroups": ["discovery.k8s.io"],
+                    "resources": ["endpointslices"],
+                    "verbs": ["list", "watch"],
+                },
             ],
         },
         {
             "apiVersion": "rbac.authorization.k8s.io/v1",
             "kind": "ClusterRoleBinding",
             "metadata": {"name": "storefleet-sandbox:coredns"},
-            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "storefleet-sandbox:coredns"},
+            "roleRef": {
+                "apiGroup": "rbac.authorization.k8s.io",
+                "kind": "ClusterRole",
+                "name": "storefleet-sandbox:coredns",
+            },
             "subjects": [{"kind": "ServiceAccount", "name": "coredns", "namespace": "kube-system"}],
         },
-        {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "coredns", **meta}, "data": {"Corefile": COREDNS_COREFILE}},
+        {
+            "apiVersion": "v1",
+            "kind": "ConfigMap",
+            "metadata": {"name": "coredns", **meta},
+            "data": {"Corefile": COREDNS_COREFILE},
+        },
         {
             "apiVersion": "apps/v1",
             "kind": "Deployment",
@@ -84,7 +103,9 @@ def coredns(image: str) -> list[dict[str, Any]]:
                             "runAsGroup": 65532,
                             "seccompProfile": {"type": "RuntimeDefault"},
                             # Port 53 without root or capabilities.
-                            "sysctls": [{"name": "net.ipv4.ip_unprivileged_port_start", "value": "53"}],
+                            "sysctls": [
+                                {"name": "net.ipv4.ip_unprivileged_port_start", "value": "53"}
+                            ],
                         },
                         "containers": [
                             {
@@ -104,9 +125,21 @@ def coredns(image: str) -> list[dict[str, Any]]:
                                     "readOnlyRootFilesystem": True,
                                     "capabilities": {"drop": ["ALL"]},
                                 },
-                                "readinessProbe": {"httpGet": {"path": "/ready", "port": 8181}, "periodSeconds": 2},
-                                "livenessProbe": {"httpGet": {"path": "/health", "port": 8080}, "periodSeconds": 10},
-                                "volumeMounts": [{"name": "config", "mountPath": "/etc/coredns", "readOnly": True}],
+                                "readinessProbe": {
+                                    "httpGet": {"path": "/ready", "port": 8181},
+                                    "periodSeconds": 2,
+                                },
+                                "livenessProbe": {
+                                    "httpGet": {"path": "/health", "port": 8080},
+                                    "periodSeconds": 10,
+                                },
+                                "volumeMounts": [
+                                    {
+                                        "name": "config",
+                                        "mountPath": "/etc/coredns",
+                                        "readOnly": True,
+                                    }
+                                ],
                             }
                         ],
                         "volumes": [{"name": "config", "configMap": {"name": "coredns"}}],
@@ -133,16 +166,31 @@ def coredns(image: str) -> list[dict[str, Any]]:
 def edge_access() -> list[dict[str, Any]]:
     """The edge reads routes and backends and writes route status, nothing more."""
     read = ["get", "list", "watch"]
-    gateway_kinds = ["gatewayclasses", "gateways", "httproutes", "grpcroutes", "referencegrants", "backendtlspolicies"]
+    gateway_kinds = [
+        "gatewayclasses",
+        "gateways",
+        "httproutes",
+        "grpcroutes",
+        "referencegrants",
+        "backendtlspolicies",
+    ]
     return [
         {
             "apiVersion": "rbac.authorization.k8s.io/v1",
             "kind": "ClusterRole",
             "metadata": {"name": EDGE_USER},
             "rules": [
-                {"apiGroups": [""], "resources": ["namespaces", "services", "secrets", "configmaps"], "verbs": read},
+                {
+                    "apiGroups": [""],
+                    "resources": ["namespaces", "services", "secrets", "configmaps"],
+                    "verbs": read,
+                },
                 {"apiGroups": ["discovery.k8s.io"], "resources": ["endpointslices"], "verbs": read},
-                {"apiGroups": ["gateway.networking.k8s.io"], "resources": gateway_kinds, "verbs": read},
+                {
+                    "apiGroups": ["gateway.networking.k8s.io"],
+                    "resources": gateway_kinds,
+                    "verbs": read,
+                },
                 {
                     "apiGroups": ["gateway.networking.k8s.io"],
                     "resources": [f"{kind}/status" for kind in gateway_kinds],
@@ -154,8 +202,14 @@ def edge_access() -> list[dict[str, Any]]:
             "apiVersion": "rbac.authorization.k8s.io/v1",
             "kind": "ClusterRoleBinding",
             "metadata": {"name": EDGE_USER},
-            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": EDGE_USER},
-            "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": EDGE_USER}],
+            "roleRef": {
+                "apiGroup": "rbac.authorization.k8s.io",
+                "kind": "ClusterRole",
+                "name": EDGE_USER,
+            },
+            "subjects": [
+                {"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": EDGE_USER}
+            ],
         },
         {
             "apiVersion": "gateway.networking.k8s.io/v1",

@@ -7,8 +7,12 @@ import os
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 from .processes import ProcessFailed
+
+# Where real nodes keep their runtime state (see host.py).
+RUN_DIR = Path("/run/storefleet-sandbox")
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ARGO_NAMESPACE = "argo"
@@ -67,6 +71,18 @@ class SandboxClient:
             return str(json.loads((self.directory / ADDON_IMAGES_FILE).read_text())[name])
         except FileNotFoundError:
             raise FileNotFoundError(f"sandbox {self.directory} runs no real node") from None
+
+    def real_node_containers(self) -> list[dict[str, Any]]:
+        """Every container the real nodes' runtimes hold, as crictl lists them."""
+        containers: list[dict[str, Any]] = []
+        for socket in sorted(RUN_DIR.glob("sandbox-real-*/containerd.sock")):
+            crictl = [tool("crictl"), f"--runtime-endpoint=unix://{socket}"]
+            listed = subprocess.run(
+                [*crictl, "ps", "--all", "-o", "json"],
+                capture_output=True, text=True, check=True, timeout=60,
+            )  # fmt: skip
+            containers.extend(json.loads(listed.stdout).get("containers", []))
+        return containers
 
     def wait_for_argo_controller(self, timeout: float = 60) -> int:
         """Pid of the workflow-controller the sandbox runs once Argo is installed."""

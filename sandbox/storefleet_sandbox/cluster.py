@@ -33,7 +33,9 @@ from .processes import ManagedProcess, free_port
 MANIFESTS = Path(__file__).resolve().parent / "manifests"
 SERVICE_CIDR = "10.96.0.0/16"
 # The Gateway API CRDs tools/install.sh extracted from the pinned release.
-GATEWAY_API_CRDS = Path(__file__).resolve().parents[2] / ".tools" / "manifests" / "gateway-api-standard.yaml"
+GATEWAY_API_CRDS = (
+    Path(__file__).resolve().parents[2] / ".tools" / "manifests" / "gateway-api-standard.yaml"
+)
 # Argo's step pods on simulated nodes never run their executor image.
 SIMULATED_EXECUTOR_IMAGE = "quay.io/argoproj/argoexec:v4.1.2"
 SERVICE_ACCOUNT_ISSUER = "https://kubernetes.default.svc.cluster.local"
@@ -131,7 +133,7 @@ class Sandbox(SandboxClient):
             raise
 
     def stop(self) -> None:
-        """Stop every process this sandbox started, newest first, and undo what real nodes changed."""
+        """Stop every process this sandbox started, newest first; undo what real nodes changed."""
         self._stop_event.set()
         if self._argo_thread is not None:
             self._argo_thread.join(timeout=30)
@@ -374,15 +376,20 @@ class Sandbox(SandboxClient):
     def _start_real_nodes(self) -> None:
         """Registry and add-on images first, then the nodes, Service routing, policy, DNS, edge."""
         registry_config = registry.write_config(self.directory / "registry.yaml")
-        registry_process = self._host_service("registry", [tool("registry"), "serve", str(registry_config)])
+        registry_process = self._host_service(
+            "registry", [tool("registry"), "serve", str(registry_config)]
+        )
         registry_process.wait_until(registry.healthy, 30, "a serving registry")
         self.addon_images = ensure_addon_images()
         (self.directory / ADDON_IMAGES_FILE).write_text(json.dumps(self.addon_images))
 
         self.kubectl("apply", "-f", "-", input_text=network.KUBE_ROUTER_RBAC)
         self.kubectl(
-            "create", "clusterrolebinding", "storefleet-sandbox:apiserver-kubelet",
-            "--clusterrole=system:kubelet-api-admin", "--user=kube-apiserver-kubelet-client",
+            "create",
+            "clusterrolebinding",
+            "storefleet-sandbox:apiserver-kubelet",
+            "--clusterrole=system:kubelet-api-admin",
+            "--user=kube-apiserver-kubelet-client",
         )
         self.kubectl("apply", "--server-side", "-f", str(GATEWAY_API_CRDS))
         self.kubectl("wait", "--for=condition=Established", "crd", "--all", "--timeout=60s")
@@ -400,19 +407,28 @@ class Sandbox(SandboxClient):
             node.start()
         first = self.real_nodes[0].layout
         proxy_config = self._component_kubeconfig("kube-proxy", "system:kube-proxy")
-        self._host_service("kube-proxy", network.kube_proxy_argv(self.directory, proxy_config, first))
+        self._host_service(
+            "kube-proxy", network.kube_proxy_argv(self.directory, proxy_config, first)
+        )
         router_config = self._component_kubeconfig("kube-router", "storefleet-sandbox:kube-router")
         for node in self.real_nodes:
-            self._host_service(f"kube-router-{node.layout.name}", network.kube_router_argv(router_config, node.layout))
+            self._host_service(
+                f"kube-router-{node.layout.name}",
+                network.kube_router_argv(router_config, node.layout),
+            )
         self.real_nodes[0].kubelet.wait_until(self._real_nodes_ready, 90, "Ready real nodes")
 
         self._apply(addons.coredns(self.addon_images["coredns"]))
         edge_config = self._component_kubeconfig("edge", addons.EDGE_USER)
         ping_port = free_port()
         traefik = self._host_service(
-            "edge", edge.traefik_argv(self.directory, ping_port), env={**os.environ, "KUBECONFIG": str(edge_config)}
+            "edge",
+            edge.traefik_argv(self.directory, ping_port),
+            env={**os.environ, "KUBECONFIG": str(edge_config)},
         )
-        traefik.wait_until(lambda: _http_ok(f"http://127.0.0.1:{ping_port}/ping"), 30, "the edge's ping")
+        traefik.wait_until(
+            lambda: _http_ok(f"http://127.0.0.1:{ping_port}/ping"), 30, "the edge's ping"
+        )
         self.kubectl(
             "-n", "kube-system", "rollout", "status", "deployment/coredns", "--timeout=120s"
         )
@@ -420,26 +436,39 @@ class Sandbox(SandboxClient):
     def _real_nodes_ready(self) -> bool:
         nodes = json.loads(self.kubectl("get", "nodes", "-l", "type=real", "-o", "json"))["items"]
         ready = [
-            n for n in nodes
-            if any(c["type"] == "Ready" and c["status"] == "True" for c in n.get("status", {}).get("conditions", []))
+            n
+            for n in nodes
+            if any(
+                c["type"] == "Ready" and c["status"] == "True"
+                for c in n.get("status", {}).get("conditions", [])
+            )
         ]
         return len(ready) == self.real_node_count
 
-    def _host_service(self, name: str, argv: list[str], env: dict[str, str] | None = None) -> ManagedProcess:
+    def _host_service(
+        self, name: str, argv: list[str], env: dict[str, str] | None = None
+    ) -> ManagedProcess:
         process = ManagedProcess(name, argv, self.logs / f"{name}.log", env)
         process.start()
         self._host_services.append(process)
         return process
 
     def _apply(self, objects: list[dict[str, object]]) -> None:
-        self.kubectl("apply", "-f", "-", input_text=json.dumps({"apiVersion": "v1", "kind": "List", "items": objects}))
+        self.kubectl(
+            "apply",
+            "-f",
+            "-",
+            input_text=json.dumps({"apiVersion": "v1", "kind": "List", "items": objects}),
+        )
 
     # -- storage -----------------------------------------------------------------------
 
     def _start_storage(self) -> None:
         # Volumes of real nodes live in the sandbox's directory and go with it.
         manifest = (MANIFESTS / "local-path-storage.yaml").read_text()
-        manifest = manifest.replace("/var/lib/local-path-provisioner", str(self.directory / "volumes"))
+        manifest = manifest.replace(
+            "/var/lib/local-path-provisioner", str(self.directory / "volumes")
+        )
         helper_image = self.addon_images.get("busybox", "busybox:1.36")
         manifest = manifest.replace("image: busybox:1.36", f"image: {helper_image}")
         self.kubectl("apply", "-f", "-", input_text=manifest)

@@ -23,7 +23,9 @@ def _families() -> list[str]:
 
 
 def _save(tool: str, table: str) -> list[str]:
-    result = subprocess.run([f"{tool}-save", "-t", table], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [f"{tool}-save", "-t", table], capture_output=True, text=True, check=False
+    )
     return result.stdout.splitlines() if result.returncode == 0 else []
 
 
@@ -54,7 +56,11 @@ def remove_all() -> None:
     for tool in _families():
         for table in TABLES:
             lines = _save(tool, table)
-            ours = [line[1:].split()[0] for line in lines if line.startswith(":") and _ours(line[1:].split()[0])]
+            ours = [
+                line[1:].split()[0]
+                for line in lines
+                if line.startswith(":") and _ours(line[1:].split()[0])
+            ]
             if not ours:
                 continue
             for line in lines:
@@ -63,7 +69,9 @@ def remove_all() -> None:
                 parts = shlex.split(line)
                 chain = parts[1]
                 if chain in BUILTIN_CHAINS and any(_ours(p) for p in parts[2:]):
-                    subprocess.run([tool, "-t", table, "-D", *parts[1:]], capture_output=True, check=False)
+                    subprocess.run(
+                        [tool, "-t", table, "-D", *parts[1:]], capture_output=True, check=False
+                    )
             for chain in ours:
                 subprocess.run([tool, "-t", table, "-F", chain], capture_output=True, check=False)
             for chain in ours:

@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from contextlib import suppress
 from pathlib import Path
 
-RUN_DIR = Path("/run/storefleet-sandbox")
+from .client import RUN_DIR
+
 CGROUP_ROOT_PREFIX = "storefleet-sandbox-"
 BRIDGE_PREFIX = "sbxbr"
 CGROUP_V1 = Path("/sys/fs/cgroup")
@@ -28,20 +29,33 @@ class HostError(RuntimeError):
 def require_real_node_host() -> None:
     """Real nodes need root, cgroups and the container runtime from Debian."""
     if os.geteuid() != 0:
-        raise HostError("real nodes need root (containerd, kubelet, iptables); run as root or pass --real-nodes 0")
+        raise HostError(
+            "real nodes need root (containerd, kubelet, iptables): "
+            "run as root or pass --real-nodes 0"
+        )
     missing = [
         path
-        for path in ("/usr/bin/containerd", "/usr/sbin/runc", "/usr/lib/cni/bridge", "/usr/sbin/ipset")
+        for path in (
+            "/usr/bin/containerd",
+            "/usr/sbin/runc",
+            "/usr/lib/cni/bridge",
+            "/usr/sbin/ipset",
+        )
         if not Path(path).exists()
     ]
     if missing:
-        raise HostError(f"missing {', '.join(missing)}: run `make tools` (it installs the Debian packages)")
+        raise HostError(
+            f"missing {', '.join(missing)}: run `make tools` (it installs the Debian packages)"
+        )
 
 
 def host_address() -> str:
     """The address of the interface that holds the default route: what pods reach the host by."""
     output = subprocess.run(
-        ["ip", "-4", "-o", "route", "get", "192.0.2.255"], capture_output=True, text=True, check=False
+        ["ip", "-4", "-o", "route", "get", "192.0.2.255"],
+        capture_output=True,
+        text=True,
+        check=False,
     ).stdout.split()
     if "src" not in output:
         raise HostError("no IPv4 default route: the real node needs an address the pods can reach")
@@ -129,7 +143,9 @@ def _dirs(root: Path) -> Iterator[Path]:
 
 
 def leftover_cgroups(prefix: str = CGROUP_ROOT_PREFIX) -> list[str]:
-    return [str(root) for hierarchy in cgroup_hierarchies() for root in hierarchy.glob(f"{prefix}*")]
+    return [
+        str(root) for hierarchy in cgroup_hierarchies() for root in hierarchy.glob(f"{prefix}*")
+    ]
 
 
 # -- mounts ----------------------------------------------------------------------------

@@ -9,31 +9,15 @@ import psutil
 from . import firewall, host
 from .node import _cache_dir
 
-# Programs only a sandbox runs on this machine.
-SANDBOX_PROGRAMS = {
-    "etcd",
-    "kube-apiserver",
-    "kube-controller-manager",
-    "kube-scheduler",
-    "kwok",
-    "kubelet",
-    "kube-proxy",
-    "kube-router",
-    "local-path-provisioner",
-    "workflow-controller",
-    "registry",
-    "traefik",
-    "coredns",
-    "argoexec",
-}
 
-
-def processes() -> list[str]:
+def processes(*roots: Path) -> list[str]:
+    """Processes whose command line names one of the sandbox's directories (every
+    component is started with its files there; a container shim with its runtime state)."""
+    marks = [str(root) for root in roots]
     found = []
-    for process in psutil.process_iter(["pid", "name", "cmdline"]):
-        name = process.info["name"] or ""
+    for process in psutil.process_iter(["pid", "cmdline"]):
         cmdline = " ".join(process.info["cmdline"] or [])
-        if name in SANDBOX_PROGRAMS or str(host.RUN_DIR) in cmdline:
+        if any(mark in cmdline for mark in marks):
             found.append(f"{process.info['pid']} {cmdline[:120]}")
     return found
 
@@ -50,7 +34,7 @@ def find(sandbox_dir: Path | None = None) -> dict[str, list[str]]:
         roots.append(sandbox_dir)
     log_links = Path("/var/log/containers")
     return {
-        "processes": processes(),
+        "processes": processes(host.RUN_DIR, *([sandbox_dir] if sandbox_dir else [])),
         "iptables chains": firewall.chains(),
         "ipsets": firewall.ipsets(),
         "mounts": host.mounts_under(*roots),
@@ -58,7 +42,9 @@ def find(sandbox_dir: Path | None = None) -> dict[str, list[str]]:
         "bridges": host.bridges(),
         "network namespaces": network_namespaces(),
         "container log links": [
-            str(link) for link in (log_links.iterdir() if log_links.is_dir() else []) if "sandbox-real-" in str(link.resolve())
+            str(link)
+            for link in (log_links.iterdir() if log_links.is_dir() else [])
+            if "sandbox-real-" in str(link.resolve())
         ],
         "runtime directories": [str(p) for p in host.RUN_DIR.glob("sandbox-real-*")],
     }

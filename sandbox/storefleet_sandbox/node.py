@@ -31,7 +31,11 @@ CLUSTER_DOMAIN = "cluster.local"
 
 
 def _cache_dir() -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "storefleet" / "sandbox-nodes"
+    return (
+        Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+        / "storefleet"
+        / "sandbox-nodes"
+    )
 
 
 @dataclass(frozen=True)
@@ -100,7 +104,9 @@ class NodeLayout:
 class RealNode:
     """Start with `start()`, stop with `stop()`; `clear()` removes what a crash left."""
 
-    def __init__(self, layout: NodeLayout, address: str, server: str, pki: SandboxPKI, pause_image: str) -> None:
+    def __init__(
+        self, layout: NodeLayout, address: str, server: str, pki: SandboxPKI, pause_image: str
+    ) -> None:
         self.layout = layout
         self.address = address
         self.server = server
@@ -264,13 +270,17 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
         self.containerd.start()
         self.containerd.wait_until(lambda: self.crictl("version") is not None, 30, "the CRI socket")
 
-        client = self.pki.issue(f"kubelet-{layout.name}", f"system:node:{layout.name}", organization="system:nodes")
+        client = self.pki.issue(
+            f"kubelet-{layout.name}", f"system:node:{layout.name}", organization="system:nodes"
+        )
         serving = self.pki.issue(
             f"kubelet-serving-{layout.name}", layout.name, server_hosts=(self.address, layout.name)
         )
         from .kubeconfig import write_kubeconfig
 
-        kubeconfig = write_kubeconfig(layout.files / "kubelet.kubeconfig", self.server, self.pki.ca.cert, client, layout.name)
+        kubeconfig = write_kubeconfig(
+            layout.files / "kubelet.kubeconfig", self.server, self.pki.ca.cert, client, layout.name
+        )
         self.kubelet = spawn(
             f"kubelet-{layout.name}",
             [
@@ -288,7 +298,12 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
 
     def crictl(self, *args: str) -> str | None:
         result = subprocess.run(
-            [tool("crictl"), f"--runtime-endpoint=unix://{self.layout.socket}", "--timeout=20s", *args],
+            [
+                tool("crictl"),
+                f"--runtime-endpoint=unix://{self.layout.socket}",
+                "--timeout=20s",
+                *args,
+            ],
             capture_output=True,
             text=True,
             check=False,
@@ -308,9 +323,13 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
 
 def clear_node(layout: NodeLayout) -> None:
     """Remove what a node may have left: shims, mounts, cgroups, its bridge, log links."""
-    subprocess.run(["pkill", "-KILL", "-f", f"containerd-shim.*{layout.run}"], capture_output=True, check=False)
+    subprocess.run(
+        ["pkill", "-KILL", "-f", f"containerd-shim.*{layout.run}"], capture_output=True, check=False
+    )
     host.kill_cgroup_processes(layout.cgroup_root)
-    host.unmount_all(layout.run, layout.kubelet_root, layout.containerd_root / "io.containerd.runtime.v2.task")
+    host.unmount_all(
+        layout.run, layout.kubelet_root, layout.containerd_root / "io.containerd.runtime.v2.task"
+    )
     host.remove_cgroup_roots(layout.cgroup_root)
     host.delete_bridges(layout.bridge)
     shutil.rmtree(layout.run, ignore_errors=True)
@@ -323,5 +342,5 @@ def _remove_container_log_links(pod_logs: Path) -> None:
     if not links.is_dir():
         return
     for link in links.iterdir():
-        if link.is_symlink() and str(os.readlink(link)).startswith(str(pod_logs)):
+        if link.is_symlink() and str(link.readlink()).startswith(str(pod_logs)):
             link.unlink()

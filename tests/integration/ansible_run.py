@@ -25,6 +25,14 @@ from storefleet_sandbox import SandboxClient, tool
 from storefleet_sandbox.client import REPO_ROOT
 
 SANDBOX_INVENTORY = REPO_ROOT / "inventories" / "sandbox"
+# The sandbox inventory puts stores on the real node. Most tests exercise the lifecycle,
+# not the store app: they keep the stores on the simulated nodes, where nothing runs
+# and nothing waits for what only a running container produces.
+ON_SIMULATED_NODES: dict[str, Any] = {
+    "storefleet_cluster_simulated": True,
+    "store_pod_node_selector": {"type": "kwok"},
+    "store_pod_tolerations": [],
+}
 
 
 @dataclass(frozen=True)
@@ -105,8 +113,10 @@ def run_playbook(
     extravars: Mapping[str, Any] | None = None,
     tags: str | None = None,
     timeout: int = 600,
+    real_node: bool = False,
 ) -> PlaybookRun:
-    """Run `playbook` (a collection playbook name or a path) against the sandbox."""
+    """Run `playbook` (a collection playbook name or a path) against the sandbox; stores
+    go to the simulated nodes unless `real_node`."""
     private_data_dir.mkdir(parents=True, exist_ok=True)
     env = sandbox.env()
     runner = ansible_runner.run(
@@ -114,7 +124,7 @@ def run_playbook(
         project_dir=str(REPO_ROOT),
         playbook=playbook,
         inventory=str(SANDBOX_INVENTORY),
-        extravars=dict(extravars or {}),
+        extravars={**({} if real_node else ON_SIMULATED_NODES), **(extravars or {})},
         tags=tags,
         envvars={
             "ANSIBLE_CONFIG": str(REPO_ROOT / "ansible.cfg"),

@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 import yaml
 
+from storefleet_sandbox import SandboxClient
+from storefleet_sandbox.client import REPO_ROOT
 from tests.integration.ansible_run import (
     PLATFORM_NAMESPACE,
     SANDBOX_INVENTORY,
@@ -29,8 +31,6 @@ from tests.integration.ansible_run import (
     running_pods_ready,
     store,
 )
-from storefleet_sandbox import SandboxClient
-from storefleet_sandbox.client import REPO_ROOT
 from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.slow]

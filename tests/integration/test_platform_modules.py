@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.test_platform_playbook import REPO_ROOT, ansible_env, ensure_platform
 from storefleet_sandbox import SandboxClient, tool
+from tests.integration.test_platform_playbook import REPO_ROOT, ansible_env, ensure_platform
 from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.slow]

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.test_platform_playbook import REPO_ROOT, ansible_env, ensure_platform
 from storefleet_sandbox import SandboxClient
+from tests.integration.test_platform_playbook import REPO_ROOT, ansible_env, ensure_platform
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.slow]
 

@@ -8,8 +8,8 @@ import uuid
 
 import pytest
 
-from tests.integration.test_platform_playbook import PROVISIONER, ensure_platform
 from storefleet_sandbox import SandboxClient
+from tests.integration.test_platform_playbook import PROVISIONER, ensure_platform
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.slow]
 

@@ -31,7 +31,9 @@ def busybox(sandbox: SandboxClient) -> str:
     return sandbox.addon_image("busybox")
 
 
-def pod(sandbox: SandboxClient, name: str, namespace: str, command: str, labels: dict | None = None) -> dict[str, Any]:
+def pod(
+    sandbox: SandboxClient, name: str, namespace: str, command: str, labels: dict | None = None
+) -> dict[str, Any]:
     return {
         "apiVersion": "v1",
         "kind": "Pod",
@@ -40,13 +42,20 @@ def pod(sandbox: SandboxClient, name: str, namespace: str, command: str, labels:
             **real_node_placement(),
             "terminationGracePeriodSeconds": 1,
             "restartPolicy": "Never",
-            "containers": [{"name": "main", "image": busybox(sandbox), "command": ["sh", "-c", command]}],
+            "containers": [
+                {"name": "main", "image": busybox(sandbox), "command": ["sh", "-c", command]}
+            ],
         },
     }
 
 
 def apply(sandbox: SandboxClient, *objects: dict[str, Any]) -> None:
-    sandbox.kubectl("apply", "-f", "-", input_text=json.dumps({"apiVersion": "v1", "kind": "List", "items": list(objects)}))
+    sandbox.kubectl(
+        "apply",
+        "-f",
+        "-",
+        input_text=json.dumps({"apiVersion": "v1", "kind": "List", "items": list(objects)}),
+    )
 
 
 def phase(sandbox: SandboxClient, namespace: str, name: str) -> str:
@@ -56,7 +65,10 @@ def phase(sandbox: SandboxClient, namespace: str, name: str) -> str:
 def ran(sandbox: SandboxClient, namespace: str, name: str, timeout: float = 90) -> str:
     """Wait for a run-to-completion pod to finish; return its log (fail on a failed pod)."""
     final = wait_for(
-        lambda: phase(sandbox, namespace, name) in ("Succeeded", "Failed") and phase(sandbox, namespace, name),
+        lambda: (
+            phase(sandbox, namespace, name) in ("Succeeded", "Failed")
+            and phase(sandbox, namespace, name)
+        ),
         timeout,
         f"pod {name} to finish",
     )
@@ -70,7 +82,13 @@ def serve_http(sandbox: SandboxClient, namespace: str, name: str) -> str:
     apply(
         sandbox,
         {
-            **pod(sandbox, name, namespace, f"mkdir -p /tmp/www && echo hello-{name} > /tmp/www/index.html && httpd -f -p 8080 -h /tmp/www"),
+            **pod(
+                sandbox,
+                name,
+                namespace,
+                f"mkdir -p /tmp/www && echo hello-{name} > /tmp/www/index.html"
+                " && httpd -f -p 8080 -h /tmp/www",
+            ),
         },
         {
             "apiVersion": "v1",
@@ -79,7 +97,9 @@ def serve_http(sandbox: SandboxClient, namespace: str, name: str) -> str:
             "spec": {"selector": {"app": name}, "ports": [{"port": 80, "targetPort": 8080}]},
         },
     )
-    sandbox.kubectl("-n", namespace, "wait", "--for=condition=Ready", f"pod/{name}", "--timeout=90s")
+    sandbox.kubectl(
+        "-n", namespace, "wait", "--for=condition=Ready", f"pod/{name}", "--timeout=90s"
+    )
     return name
 
 
@@ -101,8 +121,13 @@ def test_a_pod_runs_for_real_with_logs_and_exec(sandbox: SandboxClient, namespac
     apply(sandbox, pod(sandbox, "echo", namespace, "echo ran-on-$(cat /proc/sys/kernel/hostname)"))
     assert ran(sandbox, namespace, "echo").startswith("ran-on-echo")
     apply(sandbox, pod(sandbox, "sleeper", namespace, "sleep 3600"))
-    sandbox.kubectl("-n", namespace, "wait", "--for=condition=Ready", "pod/sleeper", "--timeout=90s")
-    assert sandbox.kubectl("-n", namespace, "exec", "sleeper", "--", "echo", "inside").strip() == "inside"
+    sandbox.kubectl(
+        "-n", namespace, "wait", "--for=condition=Ready", "pod/sleeper", "--timeout=90s"
+    )
+    assert (
+        sandbox.kubectl("-n", namespace, "exec", "sleeper", "--", "echo", "inside").strip()
+        == "inside"
+    )
 
 
 def test_cluster_dns_and_services_work(sandbox: SandboxClient, namespace: str) -> None:
@@ -121,8 +146,18 @@ def test_cluster_dns_and_services_work(sandbox: SandboxClient, namespace: str) -
     assert "hello-web" in log
 
 
-def test_pods_reach_the_api_server_through_its_service(sandbox: SandboxClient, namespace: str) -> None:
-    apply(sandbox, pod(sandbox, "api", namespace, "nc -z -w 5 kubernetes.default.svc.cluster.local 443 && echo reached"))
+def test_pods_reach_the_api_server_through_its_service(
+    sandbox: SandboxClient, namespace: str
+) -> None:
+    apply(
+        sandbox,
+        pod(
+            sandbox,
+            "api",
+            namespace,
+            "nc -z -w 5 kubernetes.default.svc.cluster.local 443 && echo reached",
+        ),
+    )
     assert "reached" in ran(sandbox, namespace, "api")
 
 
@@ -141,6 +176,7 @@ def test_network_policy_is_enforced(sandbox: SandboxClient, namespace: str) -> N
             "spec": {"podSelector": {}, "policyTypes": ["Ingress"]},
         },
     )
+
     # kube-router applies policies within a few seconds of the change.
     def blocked() -> bool:
         name = f"denied-{uuid.uuid4().hex[:4]}"

@@ -24,11 +24,11 @@ from typing import Any
 import ansible_runner
 import pytest
 
+from storefleet_sandbox import SandboxClient
+from storefleet_sandbox.client import REPO_ROOT
 from tests.integration.ansible_run import PlaybookRun
 from tests.integration.ansible_run import run_playbook as run_on_sandbox_inventory
-from storefleet_sandbox import SandboxClient
 from tests.shared import ARGO_INSTALL_MANIFEST as ARGO_INSTALL
-from storefleet_sandbox.client import REPO_ROOT
 
 PLAYBOOKS = REPO_ROOT / "playbooks"
 # The prod server is a placeholder: dry runs reach "it" on this machine.

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from storefleet_sandbox import SandboxClient
 from tests.integration.ansible_run import (
     PLATFORM_NAMESPACE,
     apply_platform,
@@ -17,7 +18,6 @@ from tests.integration.ansible_run import (
     running_pods_ready,
     store,
 )
-from storefleet_sandbox import SandboxClient
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.slow]
 

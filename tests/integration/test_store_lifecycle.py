@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from storefleet_sandbox import SandboxClient
 from tests.integration.ansible_run import (
     PLATFORM_NAMESPACE,
     QuotaWatch,
@@ -24,7 +25,6 @@ from tests.integration.ansible_run import (
     running_pods_ready,
     store,
 )
-from storefleet_sandbox import SandboxClient
 from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.slow]

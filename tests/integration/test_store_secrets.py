@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.ansible_run import apply_platform, kubectl_json, run_playbook
 from storefleet_sandbox import SandboxClient
+from tests.integration.ansible_run import apply_platform, kubectl_json, run_playbook
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.slow]
 

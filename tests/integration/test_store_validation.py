@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.ansible_run import PLATFORM_NAMESPACE, apply_platform, run_playbook
 from storefleet_sandbox import SandboxClient
+from tests.integration.ansible_run import PLATFORM_NAMESPACE, apply_platform, run_playbook
 
 pytestmark = [pytest.mark.sandbox]
 

@@ -274,11 +274,18 @@ def test_the_ingress_option_routes_the_same_paths_with_tls() -> None:
     assert not of_kind(docs, "HTTPRoute")
     (ingress,) = of_kind(docs, "Ingress")
     assert ingress["spec"]["ingressClassName"] == "traefik"
-    assert ingress["metadata"]["annotations"]["cert-manager.io/cluster-issuer"] == "letsencrypt-prod"
-    assert ingress["spec"]["tls"] == [{"hosts": ["demo.shops.example.com"], "secretName": "demo-tls"}]
+    assert (
+        ingress["metadata"]["annotations"]["cert-manager.io/cluster-issuer"] == "letsencrypt-prod"
+    )
+    assert ingress["spec"]["tls"] == [
+        {"hosts": ["demo.shops.example.com"], "secretName": "demo-tls"}
+    ]
     (rule,) = ingress["spec"]["rules"]
     paths = {path["path"]: path["backend"]["service"]["name"] for path in rule["http"]["paths"]}
-    assert paths == {**dict.fromkeys(BACKEND_PATHS, "demo-store-backend"), "/": "demo-store-storefront"}
+    assert paths == {
+        **dict.fromkeys(BACKEND_PATHS, "demo-store-backend"),
+        "/": "demo-store-storefront",
+    }
     (backend,) = (d for d in of_kind(docs, "Deployment") if component(d) == "backend")
     env = env_of(backend["spec"]["template"]["spec"]["containers"][0])
     assert env["STORE_CORS"] == "https://demo.shops.example.com"
@@ -292,7 +299,9 @@ def test_ingress_tls_secret_name_defaults_to_the_release() -> None:
 
 
 def test_every_pod_follows_the_placement() -> None:
-    docs = render("--values", str(CHART / "ci" / "ingress-values.yaml"), "--set", "medusa.workerMode=split")
+    docs = render(
+        "--values", str(CHART / "ci" / "ingress-values.yaml"), "--set", "medusa.workerMode=split"
+    )
     pods = [
         doc["spec"]["template"]["spec"]
         for doc in docs
@@ -302,7 +311,11 @@ def test_every_pod_follows_the_placement() -> None:
     for pod in pods:
         assert pod["nodeSelector"] == {"storefleet.io/real-node": "true"}
         assert pod["tolerations"][0]["key"] == "storefleet.io/real-node"
-    assert all("nodeSelector" not in doc["spec"]["template"]["spec"] for doc in render() if "template" in doc.get("spec", {}))
+    assert all(
+        "nodeSelector" not in doc["spec"]["template"]["spec"]
+        for doc in render()
+        if "template" in doc.get("spec", {})
+    )
 
 
 def test_job_names_carry_the_release_revision() -> None:

@@ -24,7 +24,9 @@ def containerfile(tmp_path_factory: pytest.TempPathFactory) -> str:
     if not (BIN / "ansible-builder").exists():
         pytest.skip("ansible-builder is not installed")
     work = tmp_path_factory.mktemp("ee") / "store-provisioner"
-    shutil.copytree(IMAGE_DIR, work, ignore=shutil.ignore_patterns("_collection", "_helm", "context"))
+    shutil.copytree(
+        IMAGE_DIR, work, ignore=shutil.ignore_patterns("_collection", "_helm", "context")
+    )
     # build.sh puts the collection tarballs and helm here; their content does not matter
     # to `create`.
     (work / "_collection").mkdir()
@@ -57,7 +59,10 @@ def test_definition_pins_what_the_steps_need() -> None:
     }
     assert definition["build_arg_defaults"]["ANSIBLE_GALAXY_CLI_COLLECTION_OPTS"] == "--no-deps"
     base = definition["images"]["base_image"]["name"]
-    assert base.startswith("docker.io/library/debian:bookworm-slim@sha256:") and len(base.split(":")[-1]) == 64
+    assert (
+        base.startswith("docker.io/library/debian:bookworm-slim@sha256:")
+        and len(base.split(":")[-1]) == 64
+    )
 
 
 def test_in_image_inventory_uses_the_pod_service_account() -> None:
@@ -100,18 +105,18 @@ def test_build_checks_helm_against_the_pinned_checksum() -> None:
     assert "tools/user-tools.sha256" in script
     assert "sha256sum --check --strict" in script
     pins = (REPO_ROOT / "tools" / "user-tools.sha256").read_text()
-    assert "helm    v3.22.0 linux-amd64  1e4ab49e429626cf6c6958d914248b78c9730803c2751b87627e171dc800e7bb" in pins
+    pinned = "1e4ab49e429626cf6c6958d914248b78c9730803c2751b87627e171dc800e7bb"
+    assert f"helm    v3.22.0 linux-amd64  {pinned}" in pins
 
 
 def test_build_refuses_a_helm_binary_of_another_version(tmp_path: Path) -> None:
     fake = tmp_path / "helm"
     fake.write_text("#!/bin/sh\necho v3.21.0+gabcdef\n")
     fake.chmod(0o755)
-    work = tmp_path / "store-provisioner"
-    shutil.copytree(IMAGE_DIR, work, ignore=shutil.ignore_patterns("_collection", "_helm", "context"))
+    environment = {"PATH": f"{BIN}:/usr/bin:/bin", "HOME": str(tmp_path)}
     result = subprocess.run(
         ["bash", str(IMAGE_DIR / "build.sh"), "test/store-provisioner:1", "create"],
-        env={"PATH": f"{BIN}:/usr/bin:/bin", "STOREFLEET_HELM_BINARY": str(fake), "HOME": str(tmp_path)},
+        env={**environment, "STOREFLEET_HELM_BINARY": str(fake)},
         capture_output=True, text=True, check=False, timeout=300,
     )  # fmt: skip
     assert result.returncode != 0

@@ -30,7 +30,20 @@ DOCKERFILE_IMAGES = ("postgres", "redis")
 REPOSITORY_PREFIX = "storefleet-sandbox"
 # Commands the storage provisioner's setup and teardown scripts run, and the network
 # probes of the tests.
-BUSYBOX_APPLETS = ("sh", "mkdir", "rm", "ls", "cat", "echo", "sleep", "true", "wget", "nc", "nslookup", "httpd")
+BUSYBOX_APPLETS = (
+    "sh",
+    "mkdir",
+    "rm",
+    "ls",
+    "cat",
+    "echo",
+    "sleep",
+    "true",
+    "wget",
+    "nc",
+    "nslookup",
+    "httpd",
+)
 
 
 @dataclass
@@ -64,7 +77,9 @@ class AddonImage:
 
 def _compile_pause(workdir: Path) -> Path:
     output = workdir / "pause"
-    subprocess.run(["gcc", "-static", "-Os", "-s", "-o", str(output), str(PAUSE_SOURCE)], check=True)
+    subprocess.run(
+        ["gcc", "-static", "-Os", "-s", "-o", str(output), str(PAUSE_SOURCE)], check=True
+    )
     return output
 
 
@@ -79,7 +94,7 @@ def addon_images(workdir: Path) -> dict[str, AddonImage]:
             {"/bin/busybox": busybox},
             ["/bin/sh"],
             links={f"/bin/{applet}": "busybox" for applet in BUSYBOX_APPLETS},
-            directories=("/tmp",),
+            directories=("/tmp",),  # noqa: S108 - the image's own /tmp
             user="0:0",
         ),
         "coredns": AddonImage("coredns", {"/coredns": Path(tool("coredns"))}, ["/coredns"]),
@@ -87,7 +102,7 @@ def addon_images(workdir: Path) -> dict[str, AddonImage]:
             "argoexec",
             {"/bin/argoexec": Path(tool("argoexec"))},
             ["/bin/argoexec"],
-            directories=("/tmp",),
+            directories=("/tmp",),  # noqa: S108 - the image's own /tmp
             user="8737:8737",
         ),
         "kubectl": AddonImage("kubectl", {"/bin/kubectl": Path(tool("kubectl"))}, ["/bin/kubectl"]),
@@ -113,8 +128,15 @@ def _dockerfile_tag(name: str, base_id: str) -> str:
 
 def _build_dockerfile_image(name: str, reference: str) -> None:
     _buildah(
-        "bud", "--pull=never", "--layers", "--format", "docker", f"--build-arg=BASE_IMAGE={DEBIAN_BASE}",
-        "--tag", reference, str(HERE / name),
+        "bud",
+        "--pull=never",
+        "--layers",
+        "--format",
+        "docker",
+        f"--build-arg=BASE_IMAGE={DEBIAN_BASE}",
+        "--tag",
+        reference,
+        str(HERE / name),
     )
     _buildah("push", "--quiet", "--tls-verify=false", reference, f"docker://{reference}")
 
@@ -149,7 +171,9 @@ def _build(image: AddonImage, workdir: Path) -> None:
         _buildah("commit", "--quiet", "--format", "docker", container, image.reference())
     finally:
         _buildah("rm", container, check=False)
-    _buildah("push", "--quiet", "--tls-verify=false", image.reference(), f"docker://{image.reference()}")
+    _buildah(
+        "push", "--quiet", "--tls-verify=false", image.reference(), f"docker://{image.reference()}"
+    )
 
 
 def _json_list(items: list[str]) -> str:

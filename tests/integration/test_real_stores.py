@@ -1,0 +1,344 @@
+"""Stores served for real: store_create on the sandbox's real node with the images the
+project built here, an order through the edge in Chromium, the admin listing it, two
+stores kept apart by their network policies, upgrade, rollback and delete."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from storefleet_sandbox import SandboxClient
+from tests.e2e.shopping import SHOPPER, order_with_cash_on_delivery
+from tests.integration.ansible_run import (
+    apply_platform,
+    assert_not_changed,
+    helm_history,
+    kubectl_json,
+    namespace_exists,
+    run_playbook,
+    store,
+)
+from tests.integration.real_store import (
+    Edge,
+    browser,
+    build_images,
+    image_tags,
+    pod_exec,
+    store_credentials,
+    tcp_probe_script,
+)
+from tests.waiting import wait_for
+
+pytestmark = [pytest.mark.sandbox, pytest.mark.real_node, pytest.mark.slow]
+
+FIRST, SECOND = "shop-a", "shop-b"
+REAL_NODE = "sandbox-real-1"
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("real-stores")
+
+
+@pytest.fixture(scope="module")
+def release(sandbox: SandboxClient, workdir: Path) -> dict[str, str]:
+    apply_platform(sandbox, workdir)
+    return build_images(sandbox, workdir)
+
+
+def create(sandbox: SandboxClient, workdir: Path, name: str, release: dict[str, str]) -> Any:
+    run = run_playbook(
+        sandbox,
+        "storefleet.platform.store_create",
+        workdir / f"create-{name}-{uuid.uuid4().hex[:4]}",
+        extravars={"store_name": name, **image_tags(release)},
+        timeout=1200,
+        real_node=True,
+    )
+    assert run.ok, run.explain()
+    return run
+
+
+@pytest.fixture(scope="module")
+def first(sandbox: SandboxClient, workdir: Path, release: dict[str, str]) -> str:
+    create(sandbox, workdir, FIRST, release)
+    return FIRST
+
+
+@pytest.fixture(scope="module")
+def second(sandbox: SandboxClient, workdir: Path, release: dict[str, str]) -> str:
+    create(sandbox, workdir, SECOND, release)
+    return SECOND
+
+
+def pods(sandbox: SandboxClient, name: str) -> list[dict[str, Any]]:
+    return kubectl_json(sandbox, "-n", f"store-{name}", "get", "pods")["items"]
+
+
+def test_every_store_pod_runs_on_the_real_node(
+    sandbox: SandboxClient, first: str, release: dict[str, str]
+) -> None:
+    assert store(sandbox, first)["status"]["phase"] == "Ready"
+    found = pods(sandbox, first)
+    assert found
+    images = set()
+    for pod in found:
+        assert pod["spec"]["nodeName"] == REAL_NODE, pod["metadata"]["name"]
+        if pod["metadata"].get("labels", {}).get("job-name"):
+            assert pod["status"]["phase"] == "Succeeded", pod["metadata"]["name"]
+            continue
+        assert pod["status"]["phase"] == "Running"
+        assert all(status["ready"] for status in pod["status"]["containerStatuses"]), pod[
+            "metadata"
+        ]["name"]
+        images.update(status["image"] for status in pod["status"]["containerStatuses"])
+    assert release["medusa-backend"] in images
+    assert release["medusa-storefront"] in images
+
+
+def test_bootstrap_restored_the_snapshot_and_admin_wrote_the_key(
+    sandbox: SandboxClient, first: str
+) -> None:
+    namespace = f"store-{first}"
+    jobs = kubectl_json(sandbox, "-n", namespace, "get", "jobs")["items"]
+    bootstrap = next(
+        job["metadata"]["name"] for job in jobs if "bootstrap" in job["metadata"]["name"]
+    )
+    log = sandbox.kubectl("-n", namespace, "logs", f"job/{bootstrap}")
+    assert json.loads(log.strip().splitlines()[-1])["action"] == "restore"
+    key = kubectl_json(sandbox, "-n", namespace, "get", "secret", "store-publishable-key")
+    assert base64.b64decode(key["data"]["publishable-key"]).decode().startswith("pk_")
+
+
+def test_an_order_through_the_edge_shows_in_the_admin(
+    sandbox: SandboxClient, first: str, workdir: Path
+) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    edge = Edge(first)
+    with sync_playwright() as playwright, browser(playwright) as chromium:
+        page = chromium.new_page()
+        page.goto(f"{edge.origin}/")
+        expect(page.get_by_test_id("product-card")).to_have_count(4)
+        number = order_with_cash_on_delivery(page, edge.origin, "Fleet T-Shirt", "L")
+        assert re.fullmatch(r"#\d+", number), number
+        page.screenshot(path=str(workdir / "real-order-confirmation.png"), full_page=True)
+
+        email, password = store_credentials(sandbox, first)
+        admin = chromium.new_page()
+        admin.goto(f"{edge.origin}/app/login")
+        admin.locator("input[name='email']").fill(email)
+        admin.locator("input[name='password']").fill(password)
+        admin.locator("button[type='submit']").click()
+        admin.wait_for_url(re.compile(r".*/app/orders.*"))
+        expect(admin.get_by_text(number).first).to_be_visible()
+
+    orders = {
+        order["display_id"]: order for order in edge.admin_orders(edge.admin_token(email, password))
+    }
+    assert orders[int(number.lstrip("#"))]["email"] == SHOPPER["email"]
+
+
+def test_two_stores_side_by_side_see_only_their_own_orders(
+    sandbox: SandboxClient, first: str, second: str
+) -> None:
+    token_a = Edge(first).admin_token(*store_credentials(sandbox, first))
+    token_b = Edge(second).admin_token(*store_credentials(sandbox, second))
+    assert Edge(first).admin_orders(token_a)
+    assert Edge(second).admin_orders(token_b) == []
+    # A token of one store is refused by the other.
+    status, _ = Edge(second).request(
+        "/admin/orders", headers={"authorization": f"Bearer {token_a}"}
+    )
+    assert status == 401
+
+
+def service_address(sandbox: SandboxClient, store_name: str, component: str) -> tuple[str, int]:
+    service = kubectl_json(
+        sandbox, "-n", f"store-{store_name}", "get", "service", f"{store_name}-store-{component}"
+    )
+    return service["spec"]["clusterIP"], service["spec"]["ports"][0]["port"]
+
+
+@pytest.fixture(scope="module")
+def control_namespace(sandbox: SandboxClient, release: dict[str, str]) -> str:
+    """A namespace without network policies, to show each probe's target answers at all."""
+    name = f"netcheck-{uuid.uuid4().hex[:4]}"
+    sandbox.kubectl("create", "namespace", name)
+    manifest = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "probe", "namespace": name, "labels": {"app": "probe"}},
+        "spec": {
+            "nodeSelector": {"storefleet.io/real-node": "true"},
+            "tolerations": [
+                {"key": "storefleet.io/real-node", "operator": "Exists", "effect": "NoSchedule"}
+            ],
+            "terminationGracePeriodSeconds": 1,
+            "containers": [
+                {
+                    "name": "node",
+                    "image": release["medusa-storefront"],
+                    "command": ["sleep", "3600"],
+                }
+            ],
+        },
+    }
+    sandbox.kubectl("apply", "-f", "-", input_text=json.dumps(manifest))
+    sandbox.kubectl("-n", name, "wait", "--for=condition=Ready", "pod/probe", "--timeout=120s")
+    yield name
+    sandbox.kubectl("delete", "namespace", name, "--wait=false")
+
+
+def probe(sandbox: SandboxClient, namespace: str, selector: str, host: str, port: int) -> str:
+    return pod_exec(sandbox, namespace, selector, tcp_probe_script(host, port)).strip()
+
+
+@pytest.mark.parametrize("component", ["postgresql", "redis", "backend"])
+def test_a_store_cannot_reach_the_other_stores_services(
+    sandbox: SandboxClient, first: str, second: str, control_namespace: str, component: str
+) -> None:
+    host, port = service_address(sandbox, second, component)
+    assert probe(sandbox, control_namespace, "app=probe", host, port) == "OPEN"
+    for selector in (
+        "app.kubernetes.io/component=backend",
+        "app.kubernetes.io/component=storefront",
+    ):
+        assert probe(sandbox, f"store-{first}", selector, host, port).startswith("BLOCKED"), (
+            selector
+        )
+
+
+def test_a_store_reaches_its_own_services_and_dns_but_not_the_metadata_address(
+    sandbox: SandboxClient, first: str
+) -> None:
+    namespace = f"store-{first}"
+    backend = "app.kubernetes.io/component=backend"
+    for component in ("postgresql", "redis"):
+        host, port = service_address(sandbox, first, component)
+        assert probe(sandbox, namespace, backend, host, port) == "OPEN", component
+    resolved = pod_exec(
+        sandbox,
+        namespace,
+        backend,
+        f"require('dns').lookup('{first}-store-postgresql',(e,a)=>console.log(e?'ERR '+e.code:a))",
+    ).strip()
+    assert resolved == service_address(sandbox, first, "postgresql")[0]
+    assert probe(sandbox, namespace, backend, "169.254.169.254", 80).startswith("BLOCKED")
+
+
+def test_upgrade_to_a_second_backend_build_keeps_the_order_then_rollback(
+    sandbox: SandboxClient, first: str, workdir: Path, release: dict[str, str]
+) -> None:
+    edge = Edge(first)
+    email, password = store_credentials(sandbox, first)
+    before = {order["display_id"] for order in edge.admin_orders(edge.admin_token(email, password))}
+    assert before
+    second_tag = rebuild_backend_with_a_change(release["medusa-backend"])
+    run = run_playbook(
+        sandbox, "storefleet.platform.store_upgrade", workdir / "upgrade",
+        extravars={"store_name": first, "store_backend_image_tag": second_tag}, timeout=1200,
+        real_node=True,
+    )  # fmt: skip
+    assert run.ok, run.explain()
+    backend = [
+        p
+        for p in pods(sandbox, first)
+        if "backend" in p["metadata"]["name"] and p["status"]["phase"] == "Running"
+    ]
+    assert backend and all(second_tag in p["spec"]["containers"][0]["image"] for p in backend)
+    after = {order["display_id"] for order in edge.admin_orders(edge.admin_token(email, password))}
+    assert before <= after
+
+    run = run_playbook(
+        sandbox, "storefleet.platform.store_rollback", workdir / "rollback",
+        extravars={"store_name": first}, timeout=1200, real_node=True,
+    )  # fmt: skip
+    assert run.ok, run.explain()
+    history = helm_history(sandbox, first)
+    assert history[-1]["status"] == "deployed" and len(history) >= 3
+    wait_for(
+        lambda: all(
+            release["medusa-backend"] == p["spec"]["containers"][0]["image"]
+            for p in pods(sandbox, first)
+            if p["metadata"].get("labels", {}).get("app.kubernetes.io/component") == "backend"
+            and p["status"]["phase"] == "Running"
+        ),
+        300,
+        "the backend back on the first build",
+    )
+    assert before <= {o["display_id"] for o in edge.admin_orders(edge.admin_token(email, password))}
+
+
+def rebuild_backend_with_a_change(reference: str) -> str:
+    """A second backend build from a small change: the first image with one more label
+    and file, tagged and pushed as a new content tag."""
+    import subprocess
+
+    tag = f"{reference.rsplit(':', 1)[1]}-r2"
+    repository = reference.rsplit(":", 1)[0]
+    pulled = ["buildah", "from", "--pull-always", "--tls-verify=false", f"docker://{reference}"]
+    container = subprocess.run(pulled, capture_output=True, text=True, check=True).stdout.strip()
+    try:
+        subprocess.run(
+            ["buildah", "config", "--label", "storefleet.io/change=second-build", container],
+            check=True,
+        )
+        commit = [
+            "buildah",
+            "commit",
+            "--quiet",
+            "--format",
+            "docker",
+            container,
+            f"{repository}:{tag}",
+        ]
+        subprocess.run(commit, check=True, capture_output=True)
+    finally:
+        subprocess.run(["buildah", "rm", container], check=False, capture_output=True)
+    push = ["buildah", "push", "--quiet", "--tls-verify=false", f"{repository}:{tag}"]
+    subprocess.run([*push, f"docker://{repository}:{tag}"], check=True)
+    return tag
+
+
+def test_delete_leaves_nothing_on_the_node(
+    sandbox: SandboxClient, first: str, workdir: Path
+) -> None:
+    namespace = f"store-{first}"
+    volumes = [
+        (pv["spec"].get("local") or pv["spec"]["hostPath"])["path"]
+        for pv in kubectl_json(sandbox, "get", "pv")["items"]
+        if pv["spec"].get("claimRef", {}).get("namespace") == namespace
+    ]
+    assert volumes
+    run = run_playbook(
+        sandbox,
+        "storefleet.platform.store_delete",
+        workdir / "delete",
+        extravars={"store_name": first},
+    )
+    assert run.ok, run.explain()
+    assert not namespace_exists(sandbox, namespace)
+    assert store(sandbox, first) is None
+    wait_for(
+        lambda: not any(Path(v).exists() for v in volumes),
+        120,
+        "the store's volumes gone from the node",
+    )
+    containers = sandbox.real_node_containers()
+    assert not [
+        c for c in containers if c.get("labels", {}).get("io.kubernetes.pod.namespace") == namespace
+    ]
+    again = run_playbook(
+        sandbox,
+        "storefleet.platform.store_delete",
+        workdir / "delete-again",
+        extravars={"store_name": first},
+    )
+    assert_not_changed(again)
