@@ -311,10 +311,14 @@ def test_new_credential_without_its_secret_is_refused_before_anything_is_written
     assert awx.writes() == []
 
 
-def test_existing_credential_keeps_its_secret_when_none_is_given(awx: AwxTestServer) -> None:
-    assert configure(awx).ok
+def test_existing_credential_keeps_its_secret_when_none_is_given(
+    configured: tuple[AwxTestServer, ConfigureRun, ConfigureRun],
+) -> None:
+    awx, _, _ = configured
+    before = len(awx.writes())
     run = configure(awx, environ={"STOREFLEET_AWX_KUBECONFIG": ""})
     assert run.ok and run.changed == 0, run.explain()
+    assert len(awx.writes()) == before
     assert (
         awx.state.find("credentials", "storefleet-local-kubeconfig")["inputs"]["kubeconfig"]
         == KUBECONFIG
@@ -339,8 +343,10 @@ def test_check_mode_on_an_empty_awx_writes_nothing_and_says_why_it_stops(
     contract_kept(awx)
 
 
-def test_check_mode_on_a_configured_awx_finds_nothing_to_change(awx: AwxTestServer) -> None:
-    assert configure(awx).ok
+def test_check_mode_on_a_configured_awx_finds_nothing_to_change(
+    configured: tuple[AwxTestServer, ConfigureRun, ConfigureRun],
+) -> None:
+    awx, _, _ = configured
     before = len(awx.writes())
     run = configure(awx, check=True)
     assert run.ok and run.changed == 0, run.explain()
@@ -381,5 +387,9 @@ def test_production_inventory_configures_its_awx(awx: AwxTestServer) -> None:
     )
     second = configure(awx, inventory="prod")
     assert second.ok and second.changed == 0, second.changed_tasks()
+    before = len(awx.writes())
+    check = configure(awx, inventory="prod", check=True)
+    assert check.ok and check.changed == 0, check.changed_tasks()
+    assert len(awx.writes()) == before
     contract_kept(awx)
     assert REGISTRY_PASSWORD not in first.output

@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from textual.message import Message
+from textual.notifications import Notify
 
 from storefleet_tui.app import StorefleetApp
 from storefleet_tui.core.awx.backend import AwxBackend
@@ -145,3 +147,21 @@ async def test_past_awx_jobs_are_in_the_runs_screen_and_open_with_their_events(
         session = app.screen.session
         await settle(pilot, lambda: session.finished, timeout=10)
         assert session.model.counts == runner_path().counts
+
+
+async def test_runs_screen_says_when_awx_refuses_the_list(
+    awx: AwxTestServer, tmp_path: Path
+) -> None:
+    app = awx_app(awx, tmp_path, token="expired-token-2f81")
+    seen: list[Message] = []
+    async with app.run_test(size=(160, 40), message_hook=seen.append) as pilot:
+        await settle(pilot, lambda: app.fleet_synced)
+        await pilot.press("r")
+
+        def notes() -> list[str]:
+            return [m.notification.message for m in seen if isinstance(m, Notify)]
+
+        await settle(pilot, lambda: bool(notes()))
+        assert notes()[0].startswith("Past runs unavailable: AWX did not accept the token (401)")
+        assert "expired-token-2f81" not in notes()[0]
+        assert isinstance(app.screen, RunsScreen)
