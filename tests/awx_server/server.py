@@ -27,12 +27,9 @@ from urllib.parse import parse_qsl, urlsplit
 
 from tests.awx_server import recorded
 from tests.awx_server.contract import Contract
-from tests.awx_server.state import (
-    UNIFIED_KINDS,
-    AwxState,
-    Refused,
-    filter_problems,
-)
+from tests.awx_server.filters import filter_problems
+from tests.awx_server.schema import UNIFIED_KINDS
+from tests.awx_server.state import AwxState, Refused
 
 REPO = Path(__file__).resolve().parents[2]
 TOKENS = {"admin-token": "admin", "operator-token": "operator", "viewer-token": "viewer"}

@@ -23,76 +23,21 @@ from pathlib import Path
 from typing import Any
 
 from tests.awx_server import recorded, surveys
-
-Answer = tuple[int, Any]
-ENCRYPTED = "$encrypted$"
-PAGE_SIZE = 25
-MAX_PAGE_SIZE = 200
-
-# Foreign keys: field -> the kind it points to.
-FOREIGN_KEYS = {
-    "organization": "organizations",
-    "inventory": "inventories",
-    "project": "projects",
-    "source_project": "projects",
-    "credential_type": "credential_types",
-    "credential": "credentials",
-    "webhook_credential": "credentials",
-    "signature_validation_credential": "credentials",
-    "execution_environment": "execution_environments",
-    "default_environment": "execution_environments",
-    "workflow_job_template": "workflow_job_templates",
-    "job_template": "job_templates",
-}
-# Sub-lists that attach objects, and the kind they hold.
-ATTACHABLE = {
-    "credentials": "credentials",
-    "galaxy_credentials": "credentials",
-    "labels": "labels",
-    "instance_groups": "instance_groups",
-    "success_nodes": "workflow_job_template_nodes",
-    "failure_nodes": "workflow_job_template_nodes",
-    "always_nodes": "workflow_job_template_nodes",
-    "teams": "teams",
-    "users": "users",
-}
-# Related links of kinds no recorded object shows.
-SUBLISTS = {
-    "inventory_sources": ("update", "inventory_updates", "schedules", "credentials"),
-    "workflow_job_template_nodes": (
-        "success_nodes",
-        "failure_nodes",
-        "always_nodes",
-        "credentials",
-        "labels",
-        "instance_groups",
-    ),
-    "project_updates": ("cancel", "events", "stdout"),
-}
-# Kinds whose objects come from the recorded GET list of the same name.
-RECORDED_KINDS = (
-    "organizations",
-    "teams",
-    "credential_types",
-    "credentials",
-    "execution_environments",
-    "projects",
-    "inventories",
-    "job_templates",
-    "workflow_job_templates",
+from tests.awx_server.filters import filter_items
+from tests.awx_server.schema import (
+    ATTACHABLE,
+    COMPUTED,
+    ENCRYPTED,
+    FINISHED,
+    FOREIGN_KEYS,
+    MAX_PAGE_SIZE,
+    PAGE_SIZE,
+    RECORDED_KINDS,
+    SUBLISTS,
+    UNIFIED_KINDS,
+    KindSchema,
+    kind_schema,
 )
-UNIFIED_KINDS = ("job_templates", "workflow_job_templates", "projects", "inventory_sources")
-# What AWX sets on an object it creates, where the recorded example says otherwise.
-COMPUTED = {
-    "job_templates": {"status": "never updated", "last_job_run": None, "last_job_failed": False},
-    "workflow_job_templates": {"status": "never updated", "last_job_run": None},
-    "projects": {"status": "successful", "scm_revision": "", "last_job_run": None},
-    "inventory_sources": {"status": "never updated", "last_job_run": None},
-    "credential_types": {"managed": False, "namespace": None},
-    "credentials": {"managed": False},
-    "execution_environments": {"managed": False},
-}
-FINISHED = ("successful", "failed", "error", "canceled")
 
 
 def now() -> str:
@@ -106,73 +51,6 @@ class Refused(Exception):
         super().__init__(f"{status} {body}")
         self.status = status
         self.body = body
-
-
-@dataclass
-class KindSchema:
-    """Fields of one kind, from AWX's OPTIONS response or, failing that, the schema."""
-
-    name: str
-    type: str
-    fields: list[str]
-    writable: dict[str, dict[str, Any]]
-    filterable: set[str]
-    template: dict[str, Any] | None = None
-
-    def default(self, name: str) -> Any:
-        spec = self.writable.get(name, {})
-        if "default" in spec:
-            return copy.deepcopy(spec["default"])
-        if spec.get("type") in ("boolean",):
-            return False
-        if spec.get("type") in ("string", "choice") and name not in FOREIGN_KEYS:
-            return ""
-        return None
-
-
-def _schema(kind: str) -> KindSchema:
-    paths = recorded.swagger()["paths"]
-    definitions = recorded.swagger()["definitions"]
-    listing = paths[f"/api/{{version}}/{kind}/"]["get"]["responses"]["200"]["schema"]
-    ref = listing["properties"]["results"]["items"]["$ref"].rsplit("/", 1)[-1]
-    properties: dict[str, Any] = definitions[ref]["properties"]
-    options = recorded.options(kind)
-    template = None
-    if kind in RECORDED_KINDS:
-        template = recorded.get(kind)["results"][0]
-    if options:
-        get_fields = options["actions"]["GET"]
-        post_fields = options["actions"].get("POST", {})
-        return KindSchema(
-            kind,
-            get_fields["type"]["choices"][0][0],
-            list(get_fields),
-            dict(post_fields),
-            {name for name, spec in get_fields.items() if spec.get("filterable")},
-            template,
-        )
-    writable = {}
-    for name, spec in properties.items():
-        if spec.get("readOnly"):
-            continue
-        kind_of = {"boolean": "boolean", "integer": "integer"}.get(spec.get("type", ""), "string")
-        if name in FOREIGN_KEYS:
-            kind_of = "id"
-        entry: dict[str, Any] = {"type": kind_of}
-        if "default" in spec:
-            entry["default"] = spec["default"]
-        if "enum" in spec:
-            entry["choices"] = [[value, value] for value in spec["enum"]]
-        writable[name] = entry
-    singular = {"inventory_sources": "inventory_source", "project_updates": "project_update"}
-    return KindSchema(
-        kind,
-        singular.get(kind, kind.removesuffix("s")),
-        list(properties),
-        writable,
-        set(properties) - {"related", "summary_fields", "url"},
-        template,
-    )
 
 
 @dataclass
@@ -209,7 +87,7 @@ class AwxState:
             "project_updates",
             "jobs",
         ):
-            self.schemas[kind] = _schema(kind)
+            self.schemas[kind] = kind_schema(kind)
             self.objects[kind] = {}
         self._seed()
 
@@ -274,6 +152,10 @@ class AwxState:
         if found is None:
             raise Refused(404, {"detail": "Not found."})
         return found
+
+    def lookup(self, kind: str, ident: int) -> dict[str, Any]:
+        """An object, or {} when there is none (for filters across a foreign key)."""
+        return self.objects.get(kind, {}).get(ident, {})
 
     def find(self, kind: str, name: str) -> dict[str, Any] | None:
         return next((o for o in self.objects[kind].values() if o.get("name") == name), None)
@@ -393,7 +275,7 @@ class AwxState:
         represent: Callable[[dict[str, Any]], dict[str, Any]],
     ) -> dict[str, Any]:
         """A page of `items` after AWX's filters, ordering and paging."""
-        chosen = filter_items(self, items, query, filterable)
+        chosen = filter_items(self.lookup, items, query, filterable)
         order = query.get("order_by")
         if order:
             key = order.lstrip("-")
@@ -807,87 +689,3 @@ def _value_problem(state: AwxState, name: str, spec: dict[str, Any], value: Any)
     if kind == "string" and spec.get("max_length") and len(value) > spec["max_length"]:
         return f"Ensure this field has no more than {spec['max_length']} characters."
     return ""
-
-
-# -- filters ---------------------------------------------------------------------------
-
-RESERVED = {"page", "page_size", "order_by", "search", "format"}
-LOOKUPS = (
-    "exact",
-    "iexact",
-    "contains",
-    "icontains",
-    "startswith",
-    "in",
-    "gt",
-    "gte",
-    "lt",
-    "lte",
-    "isnull",
-)
-
-
-def split_filter(key: str) -> tuple[bool, str, str, str]:
-    """('or__name__icontains') -> (is_or, field, related field, lookup)."""
-    is_or = key.startswith("or__")
-    key = key.removeprefix("or__").removeprefix("chain__").removeprefix("not__")
-    parts = key.split("__")
-    lookup = parts.pop() if len(parts) > 1 and parts[-1] in LOOKUPS else "exact"
-    return is_or, parts[0], "__".join(parts[1:]), lookup
-
-
-def filter_problems(query: dict[str, str], filterable: set[str]) -> list[str]:
-    problems = []
-    for key in query:
-        if key in RESERVED:
-            continue
-        _, name, _, _ = split_filter(key)
-        if name not in filterable:
-            problems.append(f"filter {key!r}: {name!r} is not a filterable field")
-    return problems
-
-
-def _matches(
-    state: AwxState, obj: dict[str, Any], name: str, related: str, lookup: str, wanted: str
-) -> bool:
-    value = obj.get(name)
-    if related and name in FOREIGN_KEYS and value:
-        value = state.objects.get(FOREIGN_KEYS[name], {}).get(value, {}).get(related)
-    if lookup == "isnull":
-        return (value is None) == (wanted.lower() in ("true", "1"))
-    if lookup == "in":
-        return str(value) in wanted.split(",")
-    text = "" if value is None else (str(value).lower() if isinstance(value, bool) else str(value))
-    if lookup in ("gt", "gte", "lt", "lte"):
-        number, limit = float(value or 0), float(wanted)
-        return {
-            "gt": number > limit,
-            "gte": number >= limit,
-            "lt": number < limit,
-            "lte": number <= limit,
-        }[lookup]
-    if lookup == "icontains":
-        return wanted.lower() in text.lower()
-    if lookup == "contains":
-        return wanted in text
-    if lookup == "startswith":
-        return text.startswith(wanted)
-    if lookup == "iexact":
-        return text.lower() == wanted.lower()
-    return text == wanted
-
-
-def filter_items(
-    state: AwxState, items: list[dict[str, Any]], query: dict[str, str], filterable: set[str]
-) -> list[dict[str, Any]]:
-    chosen = []
-    for obj in items:
-        ands, ors = [], []
-        for key, wanted in query.items():
-            if key in RESERVED:
-                continue
-            is_or, name, related, lookup = split_filter(key)
-            (ors if is_or else ands).append(_matches(state, obj, name, related, lookup, wanted))
-        if all(ands) and (not ors or any(ors)):
-            chosen.append(obj)
-    return chosen
