@@ -1,7 +1,7 @@
 # Storefleet — start here.
 #
 #   make up            the local platform on k3d (needs Docker), then the TUI
-#   make demo          the same on the simulated sandbox cluster (no Docker needed)
+#   make demo          the same on the sandbox cluster, stores served on its real node
 #   make test          install what the tests need, lint, run every test layer
 #
 # Everything is pinned and installed by `make tools` (tools/install.sh): the virtualenv
@@ -38,7 +38,7 @@ user-tools: ## Fetch pinned k3d, helm and kubectl (sha256-checked) into .tools/b
 	tools/fetch_user_tools.sh
 
 .PHONY: demo
-demo: tools ## Try Storefleet without Docker: sandbox cluster + platform, then the TUI (nodes simulated)
+demo: tools ## Try Storefleet without Docker: sandbox with a real node, platform, images, then the TUI
 	STOREFLEET_DEMO_DIR=$(SANDBOX_DIR) tui/demo.sh
 
 .PHONY: tui
