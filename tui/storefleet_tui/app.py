@@ -172,7 +172,10 @@ class StorefleetApp(App[None]):
             return
         session.handle = handle
         self.post_message(RunStarted(session.session_id, handle.ident))
-        self.post_message(RunFinished(session.session_id, handle.wait()))
+        status = handle.wait()
+        # A handle that stopped following its run says why (AWX unreachable ...).
+        session.error = session.error or str(getattr(handle, "problem", ""))
+        self.post_message(RunFinished(session.session_id, status))
 
     def _sink(self, session_id: int) -> EventSink:
         session = self.sessions[session_id]

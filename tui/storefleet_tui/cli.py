@@ -26,6 +26,11 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         help="where run artifacts go (default: $XDG_STATE_HOME/storefleet/runs)",
     )
     parser.add_argument(
+        "--awx",
+        metavar="URL",
+        help="run the playbooks as AWX job templates there (token: STOREFLEET_AWX_TOKEN)",
+    )
+    parser.add_argument(
         "--settings",
         type=Path,
         help="settings file (default: $XDG_CONFIG_HOME/storefleet/settings.yaml)",
@@ -41,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
             inventory=args.inventory,
             readonly=args.readonly,
             artifacts_dir=args.artifacts_dir,
+            awx_url=args.awx,
         )
         settings.inventory_path()
     except SettingsError as error:
@@ -48,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     # Textual loads in ~0.3 s: only once the arguments are known to be good.
     from storefleet_tui.app import StorefleetApp
-    from storefleet_tui.core.backend import LocalBackend
+    from storefleet_tui.core.backend import backend_for
 
-    StorefleetApp(settings, LocalBackend(settings)).run()
+    StorefleetApp(settings, backend_for(settings)).run()
     return 0

@@ -1,8 +1,9 @@
 """The seam between the screens and the world: who runs playbooks, who reads the cluster.
 
 `LocalBackend` uses ansible-runner on this machine and the Kubernetes API. Tests drive
-the app with it against the sandbox, or with a backend that serves recorded data. An
-AWX backend (launch job templates, follow job events) fits the same protocol.
+the app with it against the sandbox, or with a backend that serves recorded data.
+`core.awx.backend.AwxBackend` (`storefleet --awx URL`) launches AWX job templates and
+follows their job events instead; `backend_for` picks one from the settings.
 """
 
 from __future__ import annotations
@@ -52,6 +53,15 @@ class Backend(Protocol):
     def past_runs(self) -> list[artifacts.PastRun]: ...
 
     def replay(self, run: artifacts.PastRun, sink: EventSink) -> RunHandle: ...
+
+
+def backend_for(settings: Settings) -> Backend:
+    """AWX when the settings name one (`--awx`, `awx_url`), else ansible-runner here."""
+    if settings.awx_url:
+        from storefleet_tui.core.awx.backend import AwxBackend
+
+        return AwxBackend(settings)
+    return LocalBackend(settings)
 
 
 class LocalBackend:

@@ -45,6 +45,18 @@ class Settings:
     kubeconfig: Path | None = None
     """Kubeconfig for the cluster reader; unset means the inventory's `storefleet_kubeconfig`."""
 
+    awx_url: str = ""
+    """AWX that runs the playbooks as job templates (`--awx`); empty runs them here."""
+
+    awx_token: str = field(default="", repr=False)
+    """Personal access token for `awx_url` (prefer STOREFLEET_AWX_TOKEN); never shown."""
+
+    awx_verify_tls: bool = True
+    """Check the AWX's TLS certificate."""
+
+    awx_poll_seconds: float = 1.0
+    """How often a followed AWX job is asked for new events."""
+
     def inventory_path(self) -> Path:
         """The inventory directory or file the name stands for."""
         named = self.repo / "inventories" / self.inventory
@@ -99,6 +111,8 @@ def load(
         unknown = sorted(set(document) - set(defaults))
         if unknown:
             raise SettingsError(f"{path}: unknown settings {', '.join(unknown)}")
+        if document.get("awx_token") and path.stat().st_mode & 0o077:
+            raise SettingsError(f"{path} holds awx_token but others may read it: chmod 600 {path}")
         values.update(document)
     for name in defaults:
         env_value = environ.get(f"STOREFLEET_{name.upper()}")
@@ -111,4 +125,13 @@ def load(
         raise SettingsError("keep_runs must be at least 1")
     if settings.cancel_poll_seconds <= 0:
         raise SettingsError("cancel_poll_seconds must be positive")
+    if settings.awx_poll_seconds <= 0:
+        raise SettingsError("awx_poll_seconds must be positive")
+    if settings.awx_url and not settings.awx_url.startswith(("https://", "http://")):
+        raise SettingsError(f"awx_url {settings.awx_url!r} must start with https:// or http://")
+    if settings.awx_url and not settings.awx_token:
+        raise SettingsError(
+            "AWX needs a token: set STOREFLEET_AWX_TOKEN, or awx_token in the settings file"
+            " (a personal access token from AWX, /api/v2/tokens/)"
+        )
     return settings

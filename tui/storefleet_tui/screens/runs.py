@@ -50,7 +50,13 @@ class RunsScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="runs-list")
     def load_past(self) -> None:
-        runs = self.app.backend.past_runs()  # type: ignore[attr-defined]
+        try:
+            runs = self.app.backend.past_runs()  # type: ignore[attr-defined]
+        except Exception as error:  # AWX unreachable or refusing: say so, keep the screen
+            self.app.call_from_thread(
+                self.notify, f"Past runs unavailable: {error}", severity="error"
+            )
+            return
         self.app.call_from_thread(self._show_past, runs)
 
     def _show_past(self, runs: list[PastRun]) -> None:

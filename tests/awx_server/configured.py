@@ -1,0 +1,40 @@
+"""An AWX as awx_configure.yml leaves it, written straight into the test server's memory.
+
+The TUI tests need the job templates, not the hours of a playbook run:
+tests/integration/test_awx_configure.py shows that the playbook makes these very
+templates (names, playbooks, surveys) from inventories/local.
+"""
+
+from __future__ import annotations
+
+from tests.awx_server.data import inventory_data, role_surveys, survey_of
+from tests.awx_server.server import AwxTestServer
+
+
+def configure_templates(server: AwxTestServer, inventory: str = "local") -> None:
+    """The inventory's job templates with the role's surveys, on the recorded AWX."""
+    state = server.state
+    surveys = role_surveys()
+    organization = state.find("organizations", "Storefleet")
+    project = state.find("projects", "storefleet")
+    stores = state.find("inventories", "storefleet-local")
+    assert organization and project and stores, "use the recorded AWX (seed='recorded')"
+    state.update(
+        "projects", project["id"], {"scm_type": "git", "scm_url": "https://example.invalid/s.git"}
+    )
+    for item in inventory_data(inventory)["controller_templates"]:
+        fields = {
+            "name": item["name"],
+            "project": project["id"],
+            "inventory": stores["id"],
+            "playbook": item["playbook"],
+            "survey_enabled": True,
+            "ask_variables_on_launch": False,
+            "allow_simultaneous": bool(item.get("allow_simultaneous")),
+        }
+        existing = state.find("job_templates", item["name"])
+        if existing:
+            template = state.update("job_templates", existing["id"], fields)
+        else:
+            template = state.create("job_templates", fields)
+        state.set_survey("job_templates", template["id"], surveys[survey_of(item)])
