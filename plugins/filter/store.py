@@ -1,6 +1,6 @@
 # Copyright: Storefleet maintainers
 # Apache License 2.0 (see LICENSE)
-"""Filters about one store: name check, namespace, hosts, URLs, labels, quota.
+"""Filters about stores: name check, namespace, hosts, URLs, labels, quota, listing.
 
 Each filter's documentation is in the YAML file of the same name next to this one.
 """
@@ -51,6 +51,46 @@ def store_quota(values, plan, worker_mode="shared"):
     return _or_filter_error(quota.store_quota, values, plan, worker_mode)
 
 
+def _job_condition(job, kind):
+    conditions = (job.get("status") or {}).get("conditions") or []
+    return any(c.get("type") == kind and c.get("status") == "True" for c in conditions)
+
+
+def failed_jobs(jobs):
+    """The Jobs whose Failed condition is True."""
+    return [job for job in jobs or [] if _job_condition(job, "Failed")]
+
+
+def finished_jobs(jobs):
+    """The Jobs that completed or failed."""
+    return [
+        job
+        for job in jobs or []
+        if _job_condition(job, "Complete") or _job_condition(job, "Failed")
+    ]
+
+
+def store_list_lines(stores):
+    """One line per store of store_info: name, phase, plan, ready/total pods, Helm
+    revision and storefront URL."""
+    lines = []
+    for store in stores or []:
+        pods = store.get("pods") or {"ready": "-", "total": "-"}
+        lines.append(
+            "%-20s %-12s %-7s pods %s/%s rev %s %s"
+            % (
+                store.get("name"),
+                store.get("phase") or "-",
+                store.get("plan") or "-",
+                pods.get("ready", "-"),
+                pods.get("total", "-"),
+                store.get("helm_revision") or "-",
+                (store.get("urls") or {}).get("storefront", ""),
+            )
+        )
+    return lines
+
+
 class FilterModule:
     """storefleet.platform store filters."""
 
@@ -62,4 +102,7 @@ class FilterModule:
             "store_urls": store_urls,
             "store_namespace_labels": store_namespace_labels,
             "store_quota": store_quota,
+            "store_list_lines": store_list_lines,
+            "failed_jobs": failed_jobs,
+            "finished_jobs": finished_jobs,
         }

@@ -112,9 +112,8 @@ def test_images_land_where_stores_pull_them(inventory: str, pushed: str, pulled:
     moving = render(images, "images_moving_tag")
     assert render(store, "store_default_image_tag") == moving
     # Argo's workflow steps run the provisioner image the images role pushes.
-    assert render(store, "store_provisioner_image") == (
-        f"{pulled}/storefleet/store-provisioner:{moving}"
-    )
+    argo = role_vars(inventory, "localhost", "argo")
+    assert render(argo, "argo_step_image") == f"{pulled}/storefleet/store-provisioner:{moving}"
 
 
 def test_catalog_contexts_exist() -> None:
