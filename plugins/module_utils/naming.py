@@ -12,6 +12,9 @@ __metaclass__ = type
 
 import re
 
+# Namespace of the Store objects (platform_names.NAMESPACE). Declared here because the
+# TUI loads this file on its own, without the package around it.
+PLATFORM_NAMESPACE = "storefleet-system"
 NAMESPACE_PREFIX = "store-"
 MANAGED_BY = "storefleet"
 STORE_LABEL = "storefleet.io/store"

@@ -11,8 +11,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from .naming import PLATFORM_NAMESPACE
+
 # Namespace of the Store objects, the WorkflowTemplates and their Workflows.
-NAMESPACE = "storefleet-system"
+NAMESPACE = PLATFORM_NAMESPACE
 # The identity every phase runs as outside a person's own kubeconfig (Argo steps, AWX).
 PROVISIONER = "storefleet-provisioner"
 PROVISIONER_SUBJECT = "system:serviceaccount:%s:%s" % (NAMESPACE, PROVISIONER)
