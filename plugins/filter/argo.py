@@ -36,10 +36,10 @@ def argo_node_lines(rows):
     return argo_templates.node_lines(rows)
 
 
-def api_server_egress(endpoint_slices):
+def api_server_egress(endpoints):
     """NetworkPolicy egress rules to the API server's addresses and ports only."""
     try:
-        return argo_templates.api_server_egress(endpoint_slices)
+        return argo_templates.api_server_egress(endpoints)
     except (KeyError, ValueError) as error:
         raise AnsibleFilterError("cannot tell the API server's addresses: %s" % error) from None
 

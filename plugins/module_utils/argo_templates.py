@@ -111,26 +111,39 @@ def node_lines(rows):
     return lines
 
 
-def api_server_egress(endpoint_slices):
-    """NetworkPolicy egress rules that reach only the API server: one ipBlock per
-    address of the `kubernetes` EndpointSlices (/32, or /128 for IPv6) and their ports.
-    Policies see traffic after the Service's address is translated, so the endpoints'
-    own addresses and ports are what count."""
-    cidrs = []
+def endpoints_from_slices(endpoint_slices):
+    """{'addresses': [...], 'ports': [...]} of the `kubernetes` EndpointSlices: the API
+    server's own addresses (ready ones) and ports."""
+    addresses = []
     ports = []
     for endpoint_slice in endpoint_slices or []:
         for endpoint in endpoint_slice.get("endpoints") or []:
             if (endpoint.get("conditions") or {}).get("ready") is False:
                 continue
             for address in endpoint.get("addresses") or []:
-                ip = ipaddress.ip_address(address)
-                cidr = "%s/%d" % (ip, ip.max_prefixlen)
-                if cidr not in cidrs:
-                    cidrs.append(cidr)
+                if address not in addresses:
+                    addresses.append(address)
         for port in endpoint_slice.get("ports") or []:
             entry = {"protocol": port.get("protocol") or "TCP", "port": port["port"]}
             if entry not in ports:
                 ports.append(entry)
+    return {"addresses": addresses, "ports": ports}
+
+
+def api_server_egress(endpoints):
+    """NetworkPolicy egress rules that reach only the API server: one ipBlock per address
+    (/32, or /128 for IPv6) with the API server's ports. Policies see traffic after the
+    Service's address is translated, so the endpoints' own addresses and ports count."""
+    if isinstance(endpoints, list):
+        endpoints = endpoints_from_slices(endpoints)
+    cidrs = []
+    for address in endpoints.get("addresses") or []:
+        ip = ipaddress.ip_address(address)
+        cidrs.append("%s/%d" % (ip, ip.max_prefixlen))
+    ports = [
+        {"protocol": port.get("protocol") or "TCP", "port": int(port["port"])}
+        for port in endpoints.get("ports") or []
+    ]
     if not cidrs or not ports:
-        raise ValueError("the kubernetes EndpointSlice lists no API server address or port")
+        raise ValueError("no API server address or port is known")
     return [{"to": [{"ipBlock": {"cidr": cidr}} for cidr in cidrs], "ports": ports}]

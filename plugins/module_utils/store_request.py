@@ -210,11 +210,10 @@ def request_errors(request, plans=None, action=CREATE):
                 errors.append("%s is required" % field.variable)
             continue
         errors.extend(field_errors(field, request[field.variable], plans))
-    unknown = sorted(set(request) - set(field.variable for field in fields(action)))
+    # Fields of another action are left alone (a delete has no use for the plan).
+    unknown = sorted(set(request) - set(BY_VARIABLE))
     if unknown:
-        errors.append(
-            "unknown request fields for %s: %s" % (action, ", ".join(_shown(k) for k in unknown))
-        )
+        errors.append("unknown request fields: %s" % ", ".join(_shown(k) for k in unknown))
     return errors
 
 

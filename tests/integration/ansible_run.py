@@ -161,6 +161,22 @@ def provisioner_kubeconfig(sandbox: SandboxClient, path: Path) -> Path:
     return path
 
 
+def api_server_addresses(sandbox: SandboxClient) -> tuple[set[str], set[int]]:
+    """The API server's own addresses and ports: the `kubernetes` EndpointSlice, or (an
+    API server advertising a loopback address has none) the kubeconfig's server."""
+    found = sandbox.kubectl(
+        "-n", "default", "get", "endpointslice", "kubernetes", "--ignore-not-found", "-o", "json"
+    )
+    if found.strip():
+        endpoints = json.loads(found)
+        addresses = {a for e in endpoints.get("endpoints") or [] for a in e["addresses"]}
+        if addresses:
+            return addresses, {p["port"] for p in endpoints["ports"]}
+    server = yaml.safe_load(sandbox.kubeconfig.read_text())["clusters"][0]["cluster"]["server"]
+    host, port = re.fullmatch(r"https://([0-9.]+):([0-9]+)", server).groups()
+    return {host}, {int(port)}
+
+
 def kubectl_json(sandbox: SandboxClient, *args: str) -> Any:
     """`kubectl ... -o json`, parsed."""
     return json.loads(sandbox.kubectl(*args, "-o", "json"))

@@ -24,6 +24,7 @@ from storefleet_sandbox.client import REPO_ROOT
 from tests.integration.ansible_run import (
     PLATFORM_NAMESPACE,
     PlaybookRun,
+    api_server_addresses,
     apply_platform,
     assert_not_changed,
     environment_for_cli,
@@ -330,10 +331,9 @@ def test_workflow_pods_reach_only_dns_and_the_api_server(
     dns, api = policy["egress"]
     assert {port["port"] for port in dns["ports"]} == {53}
     assert dns["to"][0]["podSelector"]["matchLabels"] == {"k8s-app": "kube-dns"}
-    endpoints = kubectl_json(sandbox, "-n", "default", "get", "endpointslice", "kubernetes")
-    addresses = {a for e in endpoints["endpoints"] for a in e["addresses"]}
+    addresses, ports = api_server_addresses(sandbox)
     assert {peer["ipBlock"]["cidr"] for peer in api["to"]} == {f"{a}/32" for a in addresses}
-    assert {port["port"] for port in api["ports"]} == {p["port"] for p in endpoints["ports"]}
+    assert {port["port"] for port in api["ports"]} == ports
 
 
 # --- The store role with store_orchestrator argo ------------------------------------

@@ -19,6 +19,7 @@ from kubernetes import watch
 from storefleet_sandbox import SandboxClient
 from tests.integration.ansible_run import (
     PLATFORM_NAMESPACE,
+    api_server_addresses,
     apply_platform,
     kubectl_json,
     namespace_exists,
@@ -313,9 +314,7 @@ def test_the_admin_job_reaches_only_the_api_server(platform: SandboxClient, work
     )
     try:
         assert run.ok, run.explain()
-        endpoints = kubectl_json(platform, "-n", "default", "get", "endpointslice", "kubernetes")
-        addresses = {a for e in endpoints["endpoints"] for a in e["addresses"]}
-        ports = {p["port"] for p in endpoints["ports"]}
+        addresses, ports = api_server_addresses(platform)
         policy = kubectl_json(
             platform, "-n", f"store-{name}", "get", "networkpolicy",
             "store-admin-egress-to-api-server",
