@@ -15,6 +15,8 @@ import pytest
 from kubernetes import client as k8s
 from kubernetes import config as k8s_config
 from kubernetes import watch
+from kubernetes.client.exceptions import ApiException
+from urllib3.exceptions import ProtocolError
 
 from storefleet_sandbox import SandboxClient
 from tests.integration.ansible_run import (
@@ -62,6 +64,7 @@ class SecretWatch:
         self.core, self.namespace, self.name = core, namespace, name
         self.events: list[tuple[str, str]] = []
         self._watch = watch.Watch()
+        self._stopped = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def __enter__(self) -> SecretWatch:
@@ -69,20 +72,29 @@ class SecretWatch:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._stopped.set()
         self._watch.stop()
         self._thread.join(timeout=15)
 
     def _run(self) -> None:
         # A store namespace that does not exist yet lists empty and is watched all the same.
-        for event in self._watch.stream(
-            self.core.list_namespaced_secret,
-            self.namespace,
-            field_selector=f"metadata.name={self.name}",
-            timeout_seconds=600,
-        ):
-            data = event["object"].data or {}
-            digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
-            self.events.append((event["type"], digest))
+        # A watch the API server ends early is resumed where it stopped: no write is missed.
+        resource_version = None
+        while not self._stopped.is_set():
+            try:
+                for event in self._watch.stream(
+                    self.core.list_namespaced_secret,
+                    self.namespace,
+                    field_selector=f"metadata.name={self.name}",
+                    resource_version=resource_version,
+                    timeout_seconds=600,
+                ):
+                    resource_version = event["object"].metadata.resource_version
+                    data = event["object"].data or {}
+                    digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+                    self.events.append((event["type"], digest))
+            except (ProtocolError, ApiException):
+                continue
 
 
 def secret_digest(sandbox: SandboxClient, name: str) -> str:
