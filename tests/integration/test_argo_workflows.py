@@ -556,7 +556,8 @@ def test_exit_handler_step_marks_the_store_failed(
     }
     assert "validate" in handler_env["STOREFLEET_WORKFLOW_FAILURES"]
     request = handler_env.pop("STOREFLEET_STORE_REQUEST")
-    assert json.loads(request)[0]["name"] == "store-name"
+    # Argo's own {{workflow.parameters.json}}: the list of the workflow's parameters.
+    assert {p["name"]: p["value"] for p in json.loads(request)}["store-name"] == FAILING
     # On the sandbox the failed workflow recorded nothing: record the Store first.
     recorded = run_step(sandbox, step_environment, "record", request)
     assert recorded.returncode == 0, recorded.stdout[-3000:]
