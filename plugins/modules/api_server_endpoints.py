@@ -13,9 +13,9 @@ short_description: The addresses and ports of the API server itself
 version_added: 0.1.0
 author: Storefleet maintainers
 description:
-  - Reads the C(kubernetes) EndpointSlice in C(default): the API server's own addresses and
-    ports, which NetworkPolicies see (traffic to the C(kubernetes) Service is translated to
-    them before a policy applies). Only ready endpoints count.
+  - Reads the C(kubernetes) EndpointSlice in C(default), which holds the API server's own
+    addresses and ports. NetworkPolicies see those (traffic to the C(kubernetes) Service is
+    translated to them before a policy applies). Only ready endpoints count.
   - An API server that advertises a loopback address (a test cluster on one machine) has
     no such EndpointSlice; then the address and port this module connects to are
     returned, and RV(source) says so.
