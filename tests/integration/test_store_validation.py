@@ -97,21 +97,22 @@ def test_missing_platform_stops_with_a_clear_message(
     assert _cluster_objects(platform) == before
 
 
-# Each value of a request and each platform setting is checked against its rule.
+# Each value of a request and each platform setting is checked against its rule (by the
+# role's argument specs first, where they declare a type or choices, then the contracts).
 BAD_VALUES = {
-    "plan": ({"store_plan": "huge"}, "unknown plan 'huge'"),
+    "plan": ({"store_plan": "huge"}, "store_plan"),
     "seed": ({"store_seed_demo_data": "yes"}, "is not true or false"),
     "tag": ({"store_backend_image_tag": "1.0 store_plan=large"}, "is not a tag"),
     "label": ({"store_labels": {"app.kubernetes.io/name": "x"}}, "is reserved"),
     "domain": ({"storefleet_domain": "Shops.Example.com"}, "storefleet_domain"),
     "registry": ({"storefleet_image_registry": "http://registry"}, "storefleet_image_registry"),
     "default-tag": ({"storefleet_image_tag": "a b"}, "storefleet_image_tag"),
-    "tls": ({"storefleet_tls_enabled": "sure"}, "storefleet_tls_enabled"),
+    "tls": ({"storefleet_tls_enabled": "sure"}, "store_tls_enabled"),
     "issuer": (
         {"storefleet_cert_manager_issuer": "Lets Encrypt"},
         "storefleet_cert_manager_issuer",
     ),
-    "worker-mode": ({"storefleet_worker_mode": "both"}, "storefleet_worker_mode"),
+    "worker-mode": ({"storefleet_worker_mode": "both"}, "store_worker_mode"),
     "storage-class": ({"storefleet_storage_class": "fast ssd"}, "storefleet_storage_class"),
 }
 
