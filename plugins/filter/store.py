@@ -1,6 +1,7 @@
 # Copyright: Storefleet maintainers
 # Apache License 2.0 (see LICENSE)
-"""Filters about one store: name check, namespace, hosts, URLs, labels, quota, claims.
+"""Filters about stores: name check, namespace, host, URLs, labels, quota, claims, images,
+Jobs, listing.
 
 Each filter's documentation is in the YAML file of the same name next to this one.
 """
@@ -10,7 +11,11 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible.errors import AnsibleFilterError
-from ansible_collections.storefleet.platform.plugins.module_utils import naming, quota
+from ansible_collections.storefleet.platform.plugins.module_utils import (
+    image_reference,
+    naming,
+    quota,
+)
 
 
 def _or_filter_error(function, *args):
@@ -53,9 +58,10 @@ def image_values(references):
     for name, reference in references.items():
         if not reference:
             continue
-        repository, separator, tag = str(reference).rpartition(":")
-        if not separator or "/" in tag or not repository:
-            raise AnsibleFilterError("image %s=%r has no tag (repository:tag)" % (name, reference))
+        error = image_reference.image_error(reference, "image %s" % name)
+        if error:
+            raise AnsibleFilterError(error)
+        repository, tag = image_reference.split_image(reference)
         values[name] = {"repository": repository, "tag": tag}
     return values
 
@@ -68,6 +74,46 @@ def store_quota(values, plan, worker_mode="shared"):
 def store_claim_limit(values, plan):
     """The largest PersistentVolumeClaim of a store at a plan (a quantity string)."""
     return _or_filter_error(quota.store_claim_limit, values, plan)
+
+
+def _job_condition(job, kind):
+    conditions = (job.get("status") or {}).get("conditions") or []
+    return any(c.get("type") == kind and c.get("status") == "True" for c in conditions)
+
+
+def failed_jobs(jobs):
+    """The Jobs whose Failed condition is True."""
+    return [job for job in jobs or [] if _job_condition(job, "Failed")]
+
+
+def finished_jobs(jobs):
+    """The Jobs that completed or failed."""
+    return [
+        job
+        for job in jobs or []
+        if _job_condition(job, "Complete") or _job_condition(job, "Failed")
+    ]
+
+
+def store_list_lines(stores):
+    """One line per store of store_info: name, phase, plan, ready/total pods, Helm
+    revision and storefront URL."""
+    lines = []
+    for store in stores or []:
+        pods = store.get("pods") or {"ready": "-", "total": "-"}
+        lines.append(
+            "%-20s %-12s %-7s pods %s/%s rev %s %s"
+            % (
+                store.get("name"),
+                store.get("phase") or "-",
+                store.get("plan") or "-",
+                pods.get("ready", "-"),
+                pods.get("total", "-"),
+                store.get("helm_revision") or "-",
+                (store.get("urls") or {}).get("storefront", ""),
+            )
+        )
+    return lines
 
 
 class FilterModule:
@@ -83,4 +129,7 @@ class FilterModule:
             "store_quota": store_quota,
             "image_values": image_values,
             "store_claim_limit": store_claim_limit,
+            "store_list_lines": store_list_lines,
+            "failed_jobs": failed_jobs,
+            "finished_jobs": finished_jobs,
         }

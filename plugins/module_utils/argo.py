@@ -153,21 +153,10 @@ def failure_message(workflow, rows):
     return "workflow %s: %s" % (workflow_phase(workflow).lower(), message or "no message")
 
 
-def workflow_definition(namespace, template, generate_name, labels, parameters, pod_annotations):
-    """A Workflow that runs WorkflowTemplate `template` with string parameters."""
-    spec = {
-        "workflowTemplateRef": {"name": template},
-        "arguments": {
-            "parameters": [
-                {"name": key, "value": "" if value is None else _string(value)}
-                for key, value in sorted(parameters.items())
-            ]
-        },
-    }
-    if pod_annotations:
-        spec["podMetadata"] = {
-            "annotations": dict((k, _string(v)) for k, v in pod_annotations.items())
-        }
+def workflow_definition(namespace, template, generate_name, labels, parameters):
+    """A Workflow that runs WorkflowTemplate `template` with string parameters: only a
+    workflowTemplateRef and arguments, all that Argo's Strict template referencing allows
+    a submission to bring."""
     return {
         "apiVersion": "%s/%s" % (ARGO_GROUP, ARGO_VERSION),
         "kind": "Workflow",
@@ -176,11 +165,31 @@ def workflow_definition(namespace, template, generate_name, labels, parameters, 
             "namespace": namespace,
             "labels": dict(labels or {}),
         },
-        "spec": spec,
+        "spec": {
+            "workflowTemplateRef": {"name": template},
+            "arguments": {
+                "parameters": [
+                    {"name": key, "value": parameter_string(value)}
+                    for key, value in sorted(parameters.items())
+                ]
+            },
+        },
     }
 
 
-def _string(value):
+def template_enum(template, parameter):
+    """The allowed values the WorkflowTemplate declares for `parameter` ([] for any)."""
+    arguments = ((template or {}).get("spec") or {}).get("arguments") or {}
+    for declared in arguments.get("parameters") or []:
+        if declared.get("name") == parameter:
+            return list(declared.get("enum") or [])
+    return []
+
+
+def parameter_string(value):
+    """A parameter value as Argo carries it: a string, booleans as true/false."""
+    if value is None:
+        return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)

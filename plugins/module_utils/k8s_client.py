@@ -10,6 +10,8 @@ import json
 import os
 import traceback
 
+from .platform_names import STORE_CRD, STORE_GROUP, STORE_PLURAL, STORE_VERSION  # noqa: F401
+
 try:
     from kubernetes import client as k8s
     from kubernetes import config as k8s_config
@@ -21,11 +23,6 @@ except ImportError:  # reported by require_client() with the module's own fail_j
     k8s = k8s_config = None
     ApiException = ConfigException = Exception
     IMPORT_ERROR = traceback.format_exc()
-
-STORE_GROUP = "storefleet.io"
-STORE_VERSION = "v1alpha1"
-STORE_PLURAL = "stores"
-STORE_CRD = "%s.%s" % (STORE_PLURAL, STORE_GROUP)
 
 AUTH_ARG_SPEC = {
     "kubeconfig": {"type": "path"},

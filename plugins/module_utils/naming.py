@@ -12,6 +12,8 @@ __metaclass__ = type
 
 import re
 
+# Namespace of the Store objects (platform_names.NAMESPACE). Declared here because the
+# TUI loads this file on its own, without the package around it.
 PLATFORM_NAMESPACE = "storefleet-system"
 NAMESPACE_PREFIX = "store-"
 MANAGED_BY = "storefleet"
@@ -51,34 +53,41 @@ def _shown(text):
 
 
 def _characters_error(name, shown):
-    """Explain the first kind of forbidden character found, naming the rule."""
+    """Explain the first kind of forbidden character found, naming only that rule and
+    only the characters that break it."""
     bad = []
     for char in name:
         if not _ALLOWED.match(char) and char not in bad:
             bad.append(char)
     if not bad:
         return ""
-    listed = ", ".join(repr(char) for char in bad)
-    if any(not char.isascii() for char in bad):
-        reason = "has non-ASCII characters (%s)" % listed
-    elif any(char.isupper() for char in bad):
+
+    def listed(chars):
+        return ", ".join(repr(char) for char in chars)
+
+    non_ascii = [char for char in bad if not char.isascii()]
+    upper = [char for char in bad if char.isascii() and char.isupper()]
+    shell = [char for char in bad if char in _SHELL_CHARACTERS]
+    space = [char for char in bad if char.isspace()]
+    if non_ascii:
+        reason = "has non-ASCII characters (%s)" % listed(non_ascii)
+    elif upper:
         reason = "has uppercase letters (%s): Kubernetes names are lowercase, use %r" % (
-            listed,
+            listed(upper),
             name.lower(),
         )
     elif "_" in bad:
         reason = "has an underscore: '_' is not allowed in Kubernetes names, use '-'"
     elif "/" in bad:
-        reason = "has a path separator '/' (%s): a name is not a path" % listed
+        reason = "has a path separator '/': a name is not a path"
     elif "." in bad:
         reason = "has a dot: the name is one DNS label, '.' would split the store's host name"
-    elif any(char in _SHELL_CHARACTERS for char in bad):
-        shell = ", ".join(repr(char) for char in bad if char in _SHELL_CHARACTERS)
-        reason = "has shell characters (%s), which are not allowed" % shell
-    elif any(char.isspace() for char in bad):
-        reason = "has whitespace (%s), which is not allowed" % listed
+    elif shell:
+        reason = "has shell characters (%s), which are not allowed" % listed(shell)
+    elif space:
+        reason = "has whitespace (%s), which is not allowed" % listed(space)
     else:
-        reason = "has characters that are not allowed (%s)" % listed
+        reason = "has characters that are not allowed (%s)" % listed(bad)
     return "store name %s %s; allowed: %s" % (shown, reason, _RULES)
 
 

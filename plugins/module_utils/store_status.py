@@ -17,6 +17,10 @@ from .naming import store_namespace
 PHASES = ("Pending", "Provisioning", "Ready", "Failed", "Deleting")
 URL_KEYS = ("storefront", "api", "admin")
 READY_CONDITION = "Ready"
+# The Store CRD's status.message maxLength: a longer message would be refused whole and
+# leave the Store in its old phase, so it is cut to fit instead.
+MESSAGE_MAX_LENGTH = 4096
+_CUT_MARKER = " [... %d characters cut ...] "
 
 # Condition status for each phase: only Ready is True; a run in progress is Unknown.
 _READY_STATUS = {
@@ -26,6 +30,25 @@ _READY_STATUS = {
     "Failed": "False",
     "Deleting": "False",
 }
+
+
+def bounded_message(message, limit=MESSAGE_MAX_LENGTH):
+    """`message` cut to at most `limit` characters: its start (what failed) and its end
+    (the last error), with the number of characters left out in between."""
+    if message is None or len(message) <= limit:
+        return message
+    # The marker states how many characters it replaces, and its own length depends on
+    # that number: settle both.
+    cut = len(message) - limit
+    while True:
+        marker = _CUT_MARKER % cut
+        keep = limit - len(marker)
+        if len(message) - keep == cut:
+            break
+        cut = len(message) - keep
+    head = keep * 3 // 4
+    tail = keep - head
+    return message[:head] + marker + (message[-tail:] if tail else "")
 
 
 class StatusError(ValueError):
@@ -90,7 +113,7 @@ def next_status(
         if phase == "Ready" and (previous_phase != "Ready" or "readyAt" not in current):
             status["readyAt"] = now
     if message is not None:
-        status["message"] = message
+        status["message"] = bounded_message(message)
     if urls is not None:
         status["urls"] = dict(urls)
     if workflow is not None:

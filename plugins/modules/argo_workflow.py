@@ -14,7 +14,11 @@ version_added: 0.1.0
 author: Storefleet maintainers
 description:
   - Without O(name), creates a Workflow that runs the WorkflowTemplate O(template) with
-    O(parameters) (always a change).
+    O(parameters) (always a change). The Workflow carries only the template reference
+    and the arguments, as Argo's Strict template referencing requires.
+  - For the store templates (C(store-provision), C(store-delete)) the parameters are
+    checked against the store request contract first, the plan against the template's
+    own list; a bad request fails with every broken rule and submits nothing.
   - With O(wait), polls the Workflow until a DAG node changes state (compared with
     O(known)), the Workflow finishes, or O(timeout) passes, and returns the nodes in
     DAG order. Call it in a loop to print each change as it happens.
@@ -36,10 +40,6 @@ options:
     default: {}
   parameters:
     description: Workflow parameters; values are passed as strings (booleans as true/false).
-    type: dict
-    default: {}
-  pod_annotations:
-    description: Annotations of every pod of the Workflow (its podMetadata).
     type: dict
     default: {}
   name:
@@ -120,6 +120,7 @@ failure:
   type: str
 """
 
+import json
 import time
 
 from ansible.module_utils.basic import AnsibleModule
@@ -135,6 +136,8 @@ from ansible_collections.storefleet.platform.plugins.module_utils.argo import (
     is_finished,
     known_states,
     node_rows,
+    parameter_string,
+    template_enum,
     workflow_definition,
     workflow_phase,
     workflow_spec,
@@ -149,6 +152,13 @@ from ansible_collections.storefleet.platform.plugins.module_utils.k8s_client imp
 from ansible_collections.storefleet.platform.plugins.module_utils.naming import (
     PLATFORM_NAMESPACE,
 )
+from ansible_collections.storefleet.platform.plugins.module_utils.store_request import (
+    BY_PARAMETER,
+    TEMPLATE_ACTIONS,
+    RequestError,
+    request_errors,
+    request_from_workflow,
+)
 
 
 def argument_spec():
@@ -159,7 +169,6 @@ def argument_spec():
         generate_name={"type": "str"},
         labels={"type": "dict", "default": {}},
         parameters={"type": "dict", "default": {}},
-        pod_annotations={"type": "dict", "default": {}},
         name={"type": "str"},
         wait={"type": "bool", "default": False},
         known={"type": "dict", "default": {}},
@@ -177,7 +186,6 @@ def submit(module, api):
         params["generate_name"] or params["template"] + "-",
         params["labels"],
         params["parameters"],
-        params["pod_annotations"],
     )
     try:
         template = api.get_namespaced_custom_object(
@@ -189,6 +197,7 @@ def submit(module, api):
             "storefleet.platform.argo): %s"
             % (params["namespace"], params["template"], api_error(error))
         )
+    check_request(module, template)
     if module.check_mode:
         module.exit_json(
             changed=True,
@@ -209,6 +218,28 @@ def submit(module, api):
         module.fail_json(
             msg="cannot submit a Workflow from %s: %s" % (params["template"], api_error(error))
         )
+
+
+def check_request(module, template):
+    """Refuse store template parameters that break the request contract."""
+    params = module.params
+    action = TEMPLATE_ACTIONS.get(params["template"])
+    if action is None:
+        return
+    unknown = sorted(set(params["parameters"]) - set(BY_PARAMETER))
+    if unknown:
+        module.fail_json(msg="%s takes no parameter %s" % (params["template"], ", ".join(unknown)))
+    # The same decoding a step does: the parameters as Argo's JSON list.
+    encoded = json.dumps(
+        [{"name": k, "value": parameter_string(v)} for k, v in params["parameters"].items()]
+    )
+    try:
+        request = request_from_workflow(encoded)
+    except RequestError as error:
+        module.fail_json(msg="invalid store request: %s" % error)
+    errors = request_errors(request, template_enum(template, "plan"), action)
+    if errors:
+        module.fail_json(msg="invalid store request: %s" % "; ".join(errors), errors=errors)
 
 
 def read(module, api, name):

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import ansible_runner
+import yaml
 
 from storefleet_sandbox import SandboxClient
 from storefleet_sandbox.client import REPO_ROOT
@@ -152,6 +153,38 @@ def run_playbooks_at_once(
             for key, (playbook, extravars) in runs.items()
         }
         return {key: future.result() for key, future in futures.items()}
+
+
+def provisioner_kubeconfig(sandbox: SandboxClient, path: Path) -> Path:
+    """A kubeconfig for the sandbox as the platform's provisioner (a service account
+    token), the identity a workflow step runs as."""
+    token = sandbox.kubectl(
+        "-n", "storefleet-system", "create", "token", "storefleet-provisioner", "--duration=2h"
+    ).strip()
+    config = yaml.safe_load(sandbox.kubeconfig.read_text())
+    context = next(c for c in config["contexts"] if c["name"] == config["current-context"])
+    context["context"]["user"] = "provisioner"
+    config["users"] = [{"name": "provisioner", "user": {"token": token}}]
+    config["contexts"] = [context]
+    path.write_text(yaml.safe_dump(config))
+    path.chmod(0o600)
+    return path
+
+
+def api_server_addresses(sandbox: SandboxClient) -> tuple[set[str], set[int]]:
+    """The API server's own addresses and ports: the `kubernetes` EndpointSlice, or (an
+    API server advertising a loopback address has none) the kubeconfig's server."""
+    found = sandbox.kubectl(
+        "-n", "default", "get", "endpointslice", "kubernetes", "--ignore-not-found", "-o", "json"
+    )
+    if found.strip():
+        endpoints = json.loads(found)
+        addresses = {a for e in endpoints.get("endpoints") or [] for a in e["addresses"]}
+        if addresses:
+            return addresses, {p["port"] for p in endpoints["ports"]}
+    server = yaml.safe_load(sandbox.kubeconfig.read_text())["clusters"][0]["cluster"]["server"]
+    host, port = re.fullmatch(r"https://([0-9.]+):([0-9]+)", server).groups()
+    return {host}, {int(port)}
 
 
 def kubectl_json(sandbox: SandboxClient, *args: str) -> Any:

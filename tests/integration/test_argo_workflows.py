@@ -1,6 +1,9 @@
-"""Argo on the sandbox: the argo role installs it (server-side apply, then no change),
-the store WorkflowTemplates are accepted, the store role follows their DAGs, and each
-DAG node's command, run directly in DAG order, really provisions and deletes a store.
+"""Argo on the sandbox: the argo role installs it (server-side apply, then no change) with
+Strict template referencing, the store WorkflowTemplates are applied with the platform's
+part written in, the store role follows their DAGs, and each DAG node's step, run as the
+store-provisioner image runs it (its inventory, the settings ConfigMap as environment,
+the provisioner's token, the request in the environment), really provisions and deletes
+a store, and refuses hostile parameters as data.
 
 The tests run in file order and share the store `argoflow`.
 """
@@ -20,14 +23,16 @@ from storefleet_sandbox import SandboxClient
 from storefleet_sandbox.client import REPO_ROOT
 from tests.integration.ansible_run import (
     PLATFORM_NAMESPACE,
-    SANDBOX_INVENTORY,
     PlaybookRun,
+    api_server_addresses,
     apply_platform,
     assert_not_changed,
     environment_for_cli,
     kubectl_json,
     namespace_exists,
+    provisioner_kubeconfig,
     run_playbook,
+    run_playbooks_at_once,
     running_pods_ready,
     store,
 )
@@ -37,8 +42,11 @@ pytestmark = [pytest.mark.sandbox, pytest.mark.slow]
 
 NAME = "argoflow"
 FAILING = "argofail"
+SERIAL = "argoserial"
 ARGO_PLAYBOOK = str(REPO_ROOT / "playbooks" / "argo.yml")
 IN_IMAGE_INVENTORY = "/runner/inventory"
+IMAGE_INVENTORY = REPO_ROOT / "docker" / "store-provisioner" / "inventory"
+SANDBOX_STEP_IMAGE = "registry.storefleet.local:5000/storefleet/store-provisioner:0.1.0"
 NODE_LINE = re.compile(
     r"^\s*- '?([a-zA-Z/()0-9-]+)\s+(Pending|Running|Succeeded|Failed|Error)\b", re.M
 )
@@ -57,6 +65,26 @@ def argo_runs(sandbox: SandboxClient, workdir: Path) -> tuple[PlaybookRun, Playb
     assert first.ok, first.explain()
     second = run_playbook(sandbox, ARGO_PLAYBOOK, workdir / "argo-2")
     return first, second
+
+
+@pytest.fixture(scope="module")
+def step_environment(
+    sandbox: SandboxClient, argo_runs: tuple[PlaybookRun, PlaybookRun], workdir: Path
+) -> dict[str, str]:
+    """What a step container's environment holds, but the request and the phase: the
+    settings ConfigMap (envFrom) and, as the pod's service account, the provisioner."""
+    settings = kubectl_json(
+        sandbox, "-n", PLATFORM_NAMESPACE, "get", "configmap", "storefleet-platform-settings"
+    )["data"]
+    kubeconfig = str(provisioner_kubeconfig(sandbox, workdir / "provisioner.kubeconfig"))
+    environment = {**environment_for_cli(sandbox), **settings}
+    environment.update(KUBECONFIG=kubeconfig, K8S_AUTH_KUBECONFIG=kubeconfig)
+    environment.pop("STOREFLEET_KUBECONFIG", None)
+    return environment
+
+
+def applied_template(sandbox: SandboxClient, name: str) -> dict[str, Any]:
+    return kubectl_json(sandbox, "-n", PLATFORM_NAMESPACE, "get", "workflowtemplate", name)
 
 
 def dag_tasks(template: dict[str, Any]) -> list[dict[str, Any]]:
@@ -90,51 +118,61 @@ def workflows_of(sandbox: SandboxClient, name: str, template: str) -> list[dict[
     )
 
 
-def substitute(text: str, scope: str, values: dict[str, str]) -> str:
-    """Argo's {{<scope>.parameters.<name>}} replaced by its value."""
-    pattern = r"\{\{" + scope + r"\.parameters\.([a-z0-9-]+)\}\}"
-    return re.sub(pattern, lambda match: values[match[1]], text)
+def request_of(sandbox: SandboxClient, template_name: str, workflow: dict[str, Any]) -> str:
+    """{{workflow.parameters.json}} of a workflow: the template's parameters with the
+    submitted values, as Argo's JSON list."""
+    given = {p["name"]: p["value"] for p in workflow["spec"]["arguments"]["parameters"]}
+    declared = applied_template(sandbox, template_name)["spec"]["arguments"]["parameters"]
+    merged = [{**p, "value": given.get(p["name"], p.get("value", ""))} for p in declared]
+    return json.dumps(merged)
 
 
-def node_commands(template_name: str, workflow: dict[str, Any]) -> list[tuple[str, list[str]]]:
-    """Each DAG node's command line in DAG order, parameters substituted, run against the
-    sandbox inventory instead of the image's in-cluster one."""
-    template = yaml.safe_load((REPO_ROOT / "workflows" / f"{template_name}.yaml").read_text())
-    containers = {t["name"]: t.get("container") for t in template["spec"]["templates"]}
-    parameters = {p["name"]: p["value"] for p in workflow["spec"]["arguments"]["parameters"]}
-    commands = []
-    for task in dag_order(dag_tasks(template)):
-        inputs = {p["name"]: p["value"] for p in task["arguments"]["parameters"]}
-        argv = []
-        for arg in containers[task["template"]]["command"]:
-            arg = substitute(substitute(arg, "workflow", parameters), "inputs", inputs)
-            argv.append(str(SANDBOX_INVENTORY) if arg == IN_IMAGE_INVENTORY else arg)
-        assert "{{" not in " ".join(argv), argv
-        commands.append((task["name"], argv))
-    return commands
+def run_step(
+    sandbox: SandboxClient,
+    environment: dict[str, str],
+    phase: str,
+    request: str,
+    extra: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """One step as the image runs it: the step template's own command and environment."""
+    steps = {t["name"]: t for t in applied_template(sandbox, "store-steps")["spec"]["templates"]}
+    command = steps["phase"]["container"]["command"]
+    argv = [str(IMAGE_INVENTORY) if arg == IN_IMAGE_INVENTORY else arg for arg in command]
+    return subprocess.run(
+        argv,
+        cwd=REPO_ROOT,
+        env={
+            **environment,
+            "STOREFLEET_STORE_PHASE": phase,
+            "STOREFLEET_STORE_REQUEST": request,
+            **(extra or {}),
+        },
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
 
 
-def run_node_commands(sandbox: SandboxClient, commands: list[tuple[str, list[str]]]) -> None:
-    for node, argv in commands:
-        result = subprocess.run(
-            argv,
-            cwd=REPO_ROOT,
-            env=environment_for_cli(sandbox),
-            capture_output=True,
-            text=True,
-            timeout=900,
-            check=False,
-        )
+def run_node_steps(
+    sandbox: SandboxClient, environment: dict[str, str], template_name: str, workflow: dict
+) -> list[str]:
+    request = request_of(sandbox, template_name, workflow)
+    nodes = []
+    for task in dag_order(dag_tasks(applied_template(sandbox, template_name))):
+        (phase,) = [p["value"] for p in task["arguments"]["parameters"] if p["name"] == "phase"]
+        result = run_step(sandbox, environment, phase, request)
         tail = "\n".join(result.stdout.splitlines()[-25:])
-        assert result.returncode == 0, f"node {node}: {' '.join(argv)}\n{tail}\n{result.stderr}"
+        assert result.returncode == 0, f"node {task['name']}:\n{tail}\n{result.stderr}"
+        nodes.append(task["name"])
+    return nodes
 
 
 def shown_node_states(run: PlaybookRun) -> list[tuple[str, str]]:
     return NODE_LINE.findall(run.stdout)
 
 
-def assert_nodes_shown_in_dag_order(run: PlaybookRun, template_name: str) -> None:
-    template = yaml.safe_load((REPO_ROOT / "workflows" / f"{template_name}.yaml").read_text())
+def assert_nodes_shown_in_dag_order(run: PlaybookRun, template: dict[str, Any]) -> None:
     shown = shown_node_states(run)
     first_seen = {}
     succeeded_at = {}
@@ -194,40 +232,108 @@ def test_provisioner_may_run_and_submit_workflows(
             "auth", "can-i", verb, resource, "-n", PLATFORM_NAMESPACE, "--as", account, check=False
         )
         assert answer.strip() == "yes", (verb, resource)
-    # Workflows elsewhere stay out of reach.
-    assert (
-        sandbox.kubectl(
-            "auth",
-            "can-i",
-            "create",
-            "workflows.argoproj.io",
-            "-n",
-            "argo",
-            "--as",
-            account,
-            check=False,
-        ).strip()
-        == "no"
-    )
+    for verb, resource, namespace in [
+        ("create", "workflows.argoproj.io", "argo"),
+        # The settings the steps read are the administrator's, not the submitter's.
+        ("update", "configmaps/storefleet-platform-settings", PLATFORM_NAMESPACE),
+        ("update", "workflowtemplates.argoproj.io", PLATFORM_NAMESPACE),
+    ]:
+        answer = sandbox.kubectl(
+            "auth", "can-i", verb, resource, "-n", namespace, "--as", account, check=False
+        )
+        assert answer.strip() == "no", (verb, resource, namespace)
 
 
-def test_templates_are_accepted_by_the_api_server(
+def test_controller_runs_only_workflows_that_reference_a_template(
     sandbox: SandboxClient, argo_runs: tuple[PlaybookRun, PlaybookRun]
 ) -> None:
-    for path in sorted((REPO_ROOT / "workflows").glob("*.yaml")):
-        sandbox.kubectl(
-            "apply",
-            "--server-side",
-            "--dry-run=server",
-            "--field-manager=storefleet",
-            "-f",
-            str(path),
+    config = kubectl_json(
+        sandbox, "-n", "argo", "get", "configmap", "workflow-controller-configmap"
+    )
+    assert yaml.safe_load(config["data"]["workflowRestrictions"]) == {
+        "templateReferencing": "Strict"
+    }
+    inline = {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "Workflow",
+        "metadata": {"generateName": "inline-", "namespace": PLATFORM_NAMESPACE},
+        "spec": {
+            "entrypoint": "main",
+            "serviceAccountName": "storefleet-provisioner",
+            "templates": [{"name": "main", "container": {"image": "busybox:1.36",
+                                                          "command": ["id"]}}],
+        },
+    }  # fmt: skip
+    name = sandbox.kubectl("create", "-f", "-", "-o", "name", input_text=json.dumps(inline))
+    name = name.strip().split("/", 1)[1]
+    try:
+        workflow = wait_for(
+            lambda: (
+                found
+                if (
+                    found := kubectl_json(
+                        sandbox, "-n", PLATFORM_NAMESPACE, "get", "workflow", name
+                    )
+                )
+                .get("status", {})
+                .get("phase")
+                in ("Failed", "Error")
+                else None
+            ),
+            timeout=60,
+            what="Argo to refuse the workflow",
         )
+        assert "workflowTemplateRef" in workflow["status"].get("message", ""), workflow["status"]
+        pods = sandbox.kubectl(
+            "-n", PLATFORM_NAMESPACE, "get", "pods", "-l",
+            f"workflows.argoproj.io/workflow={name}", "-o", "name",
+        )  # fmt: skip
+        assert pods.strip() == "", "a refused workflow ran a pod"
+    finally:
+        sandbox.kubectl("-n", PLATFORM_NAMESPACE, "delete", "workflow", name, "--wait=false")
+
+
+def test_templates_carry_the_platforms_part(
+    sandbox: SandboxClient, argo_runs: tuple[PlaybookRun, PlaybookRun]
+) -> None:
     names = sandbox.kubectl("-n", PLATFORM_NAMESPACE, "get", "workflowtemplates", "-o", "name")
     assert set(names.split()) == {
         "workflowtemplate.argoproj.io/store-provision",
         "workflowtemplate.argoproj.io/store-delete",
+        "workflowtemplate.argoproj.io/store-steps",
     }
+    steps = applied_template(sandbox, "store-steps")["spec"]["templates"]
+    assert {step["container"]["image"] for step in steps} == {SANDBOX_STEP_IMAGE}
+    provision = applied_template(sandbox, "store-provision")["spec"]
+    assert [p["name"] for p in provision["arguments"]["parameters"]] == [
+        "store-name", "plan", "seed-demo-data", "backend-image-tag", "storefront-image-tag",
+        "labels",
+    ]  # fmt: skip
+    assert provision["synchronization"]["mutexes"] == [
+        {"name": "store-{{workflow.parameters.store-name}}"}
+    ]
+    settings = kubectl_json(
+        sandbox, "-n", PLATFORM_NAMESPACE, "get", "configmap", "storefleet-platform-settings"
+    )["data"]
+    assert settings["STOREFLEET_DOMAIN"] == "sandbox.127.0.0.1.nip.io"
+    assert settings["STOREFLEET_CLUSTER_SIMULATED"] == "true"
+    assert settings["STOREFLEET_WORKER_MODE"] == "split"
+
+
+def test_workflow_pods_reach_only_dns_and_the_api_server(
+    sandbox: SandboxClient, argo_runs: tuple[PlaybookRun, PlaybookRun]
+) -> None:
+    policy = kubectl_json(
+        sandbox, "-n", PLATFORM_NAMESPACE, "get", "networkpolicy", "storefleet-workflow-pods"
+    )["spec"]
+    assert set(policy["policyTypes"]) == {"Ingress", "Egress"}
+    assert "ingress" not in policy
+    dns, api = policy["egress"]
+    assert {port["port"] for port in dns["ports"]} == {53}
+    assert dns["to"][0]["podSelector"]["matchLabels"] == {"k8s-app": "kube-dns"}
+    addresses, ports = api_server_addresses(sandbox)
+    assert {peer["ipBlock"]["cidr"] for peer in api["to"]} == {f"{a}/32" for a in addresses}
+    assert {port["port"] for port in api["ports"]} == ports
 
 
 # --- The store role with store_orchestrator argo ------------------------------------
@@ -240,26 +346,125 @@ def test_store_create_with_argo_follows_the_dag(
         sandbox,
         "storefleet.platform.store_create",
         workdir / "create",
-        {"store_name": NAME, "store_orchestrator": "argo"},
+        {"store_name": NAME, "store_orchestrator": "argo", "store_labels": {"tier": "beta"}},
     )
     assert run.ok, run.explain()
     (workflow,) = workflows_of(sandbox, NAME, "store-provision")
     # Argo's controller accepted the template and drove the DAG (kwok ran the steps).
     assert workflow["status"]["phase"] == "Succeeded", workflow["status"].get("message")
     assert workflow["metadata"]["name"].startswith(f"store-provision-{NAME}-")
-    assert_nodes_shown_in_dag_order(run, "store-provision")
+    assert set(workflow["spec"]) == {"workflowTemplateRef", "arguments"}
+    assert_nodes_shown_in_dag_order(run, applied_template(sandbox, "store-provision"))
     # The exit handler runs, but marks nothing on success.
     assert ("onExit", "Succeeded") in shown_node_states(run)
 
 
-def test_provision_node_commands_run_directly_make_a_ready_store(sandbox: SandboxClient) -> None:
+def test_provision_steps_run_as_the_image_runs_them_make_a_ready_store(
+    sandbox: SandboxClient, step_environment: dict[str, str]
+) -> None:
     (workflow,) = workflows_of(sandbox, NAME, "store-provision")
-    commands = node_commands("store-provision", workflow)
-    assert [node for node, _ in commands][:3] == ["validate", "record", "namespace"]
-    run_node_commands(sandbox, commands)
+    nodes = run_node_steps(sandbox, step_environment, "store-provision", workflow)
+    assert nodes[:3] == ["validate", "record", "namespace"]
     found = store(sandbox, NAME)
     assert found and found["status"]["phase"] == "Ready", found
+    assert found["metadata"]["labels"]["tier"] == "beta"
     wait_for(lambda: running_pods_ready(sandbox, NAME), timeout=120, what="the store pods Ready")
+
+
+def test_hostile_parameters_stay_data_and_change_nothing(
+    sandbox: SandboxClient, step_environment: dict[str, str], workdir: Path
+) -> None:
+    before = store(sandbox, NAME)
+    assert before is not None
+    witness = workdir / "pipe-ran"
+    pipe = "1.0 store_plan={{ lookup('pipe', 'touch " + str(witness) + "') }}"
+    hostile = {
+        "tag": [
+            {"name": "store-name", "value": NAME},
+            {"name": "backend-image-tag", "value": pipe},
+        ],
+        "name": [{"name": "store-name", "value": f"{NAME} store_phase=delete"}],
+    }  # fmt: skip
+    for case, parameters in hostile.items():
+        for phase in ("validate", "record", "delete"):
+            result = run_step(sandbox, step_environment, phase, json.dumps(parameters))
+            assert result.returncode != 0, (case, phase)
+            assert "Invalid store request" in result.stdout, result.stdout[-2000:]
+    assert not witness.exists(), "the pipe lookup ran"
+    after = store(sandbox, NAME)
+    assert after is not None and namespace_exists(sandbox, NAME)
+    assert after["metadata"]["resourceVersion"] == before["metadata"]["resourceVersion"]
+    assert after["spec"]["plan"] == before["spec"]["plan"]
+
+
+def test_the_submitter_refuses_hostile_parameters(
+    sandbox: SandboxClient, argo_runs: tuple[PlaybookRun, PlaybookRun], workdir: Path
+) -> None:
+    playbook = workdir / "submit-hostile.yml"
+    playbook.write_text(
+        "- hosts: storefleet_controller\n"
+        "  gather_facts: false\n"
+        "  tasks:\n"
+        "    - name: Submit hostile parameters\n"
+        "      storefleet.platform.argo_workflow:\n"
+        "        kubeconfig: '{{ storefleet_kubeconfig }}'\n"
+        "        template: store-provision\n"
+        "        parameters: {store-name: 'x store_phase=delete', backend-image-tag: '1.0 x=y'}\n"
+    )
+    before = sandbox.kubectl("-n", PLATFORM_NAMESPACE, "get", "workflows", "-o", "name")
+    run = run_playbook(sandbox, str(playbook), workdir / "submit-hostile")
+    assert not run.ok
+    (message,) = run.failure_messages()
+    assert message.startswith("invalid store request: store name 'x store_phase=delete'")
+    assert "is not a tag" in message
+    assert sandbox.kubectl("-n", PLATFORM_NAMESPACE, "get", "workflows", "-o", "name") == before
+
+
+def test_store_upgrade_refuses_a_store_that_does_not_exist(
+    sandbox: SandboxClient, argo_runs: tuple[PlaybookRun, PlaybookRun], workdir: Path
+) -> None:
+    run = run_playbook(
+        sandbox,
+        "storefleet.platform.store_upgrade",
+        workdir / "upgrade-missing",
+        {"store_name": "nosuchstore", "store_orchestrator": "argo"},
+    )
+    assert not run.ok
+    (message,) = run.failure_messages()
+    assert "There is no store named nosuchstore" in message
+    assert workflows_of(sandbox, "nosuchstore", "store-provision") == []
+    assert store(sandbox, "nosuchstore") is None
+
+
+def test_two_provisions_of_one_store_run_one_after_the_other(
+    sandbox: SandboxClient, argo_runs: tuple[PlaybookRun, PlaybookRun], workdir: Path
+) -> None:
+    request = {"store_name": SERIAL, "store_orchestrator": "argo"}
+    try:
+        runs = run_playbooks_at_once(
+            sandbox,
+            {key: ("storefleet.platform.store_create", request) for key in ("one", "two")},
+            workdir / "serial",
+        )
+        for run in runs.values():
+            assert run.ok, run.explain()
+        first, second = workflows_of(sandbox, SERIAL, "store-provision")
+
+        def span(workflow: dict[str, Any]) -> tuple[str, str]:
+            nodes = workflow["status"]["nodes"].values()
+            return (
+                min(n["startedAt"] for n in nodes if n.get("startedAt")),
+                max(n["finishedAt"] for n in nodes if n.get("finishedAt")),
+            )
+
+        # The store's mutex: no node of the second ran before the first had finished.
+        assert span(second)[0] >= span(first)[1], (span(first), span(second))
+    finally:
+        deleted = run_playbook(
+            sandbox, "storefleet.platform.store_delete", workdir / "serial-delete",
+            {"store_name": SERIAL},
+        )  # fmt: skip
+        assert deleted.ok, deleted.explain()
 
 
 def test_store_delete_with_argo_follows_the_dag(sandbox: SandboxClient, workdir: Path) -> None:
@@ -272,29 +477,41 @@ def test_store_delete_with_argo_follows_the_dag(sandbox: SandboxClient, workdir:
     assert run.ok, run.explain()
     (workflow,) = workflows_of(sandbox, NAME, "store-delete")
     assert workflow["status"]["phase"] == "Succeeded", workflow["status"].get("message")
-    assert_nodes_shown_in_dag_order(run, "store-delete")
+    assert_nodes_shown_in_dag_order(run, applied_template(sandbox, "store-delete"))
 
 
-def test_delete_node_commands_run_directly_remove_the_store(sandbox: SandboxClient) -> None:
+def test_delete_steps_run_as_the_image_runs_them_remove_the_store(
+    sandbox: SandboxClient, step_environment: dict[str, str]
+) -> None:
     (workflow,) = workflows_of(sandbox, NAME, "store-delete")
-    run_node_commands(sandbox, node_commands("store-delete", workflow))
+    run_node_steps(sandbox, step_environment, "store-delete", workflow)
     assert store(sandbox, NAME) is None
     assert not namespace_exists(sandbox, NAME)
 
 
+@pytest.fixture
+def failing_steps(sandbox: SandboxClient, workdir: Path) -> Any:
+    """Every step pod asks the sandbox's simulated nodes to fail it (argo role variable
+    argo_step_pod_annotations), until the templates are applied again without."""
+    annotations = {"argo_step_pod_annotations": {"sandbox.storefleet.io/exit-code": "1"}}
+    run = run_playbook(sandbox, ARGO_PLAYBOOK, workdir / "failing", annotations, "argo_templates")
+    assert run.ok, run.explain()
+    yield
+    restored = run_playbook(sandbox, ARGO_PLAYBOOK, workdir / "restored", tags="argo_templates")
+    assert restored.ok, restored.explain()
+
+
 def test_failing_step_runs_the_exit_handler_and_fails_the_play(
-    sandbox: SandboxClient, argo_runs: tuple[PlaybookRun, PlaybookRun], workdir: Path
+    sandbox: SandboxClient,
+    argo_runs: tuple[PlaybookRun, PlaybookRun],
+    workdir: Path,
+    failing_steps: None,
 ) -> None:
     run = run_playbook(
         sandbox,
         "storefleet.platform.store_create",
         workdir / "failing",
-        {
-            "store_name": FAILING,
-            "store_orchestrator": "argo",
-            # The sandbox's simulated nodes fail a pod that asks for it.
-            "store_argo_pod_annotations": {"sandbox.storefleet.io/exit-code": "1"},
-        },
+        {"store_name": FAILING, "store_orchestrator": "argo"},
     )
     assert not run.ok
     (message,) = run.failure_messages()
@@ -310,7 +527,9 @@ def test_failing_step_runs_the_exit_handler_and_fails_the_play(
     assert all(n["phase"] == "Omitted" for n in later), later
 
 
-def test_exit_handler_command_marks_the_store_failed(sandbox: SandboxClient, workdir: Path) -> None:
+def test_exit_handler_step_marks_the_store_failed(
+    sandbox: SandboxClient, step_environment: dict[str, str], workdir: Path
+) -> None:
     (workflow,) = workflows_of(sandbox, FAILING, "store-provision")
     pods = kubectl_json(
         sandbox,
@@ -325,33 +544,25 @@ def test_exit_handler_command_marks_the_store_failed(sandbox: SandboxClient, wor
         container
         for pod in pods
         for container in pod["spec"]["containers"]
-        if container["name"] == "main" and "store_phase=failed" in container["command"]
+        if container["name"] == "main"
+        and {"name": "STOREFLEET_STORE_PHASE", "value": "failed"} in container.get("env", [])
     ]
     assert handlers, "no exit handler pod kept"
-    # The command and environment as Argo's controller filled them in.
-    handler = handlers[0]
-    # Argo runs the step's command behind its executor: `argoexec emissary -- <command>`.
-    command = handler["command"][handler["command"].index("--") + 1 :]
-    argv = [str(SANDBOX_INVENTORY) if a == IN_IMAGE_INVENTORY else a for a in command]
+    # The environment as Argo's controller filled it in.
     handler_env = {
         item["name"]: item["value"]
-        for item in handler["env"]
+        for item in handlers[0]["env"]
         if item["name"].startswith("STOREFLEET_") and "value" in item
     }
     assert "validate" in handler_env["STOREFLEET_WORKFLOW_FAILURES"]
+    request = handler_env.pop("STOREFLEET_STORE_REQUEST")
+    # Argo's own {{workflow.parameters.json}}: the list of the workflow's parameters.
+    assert {p["name"]: p["value"] for p in json.loads(request)}["store-name"] == FAILING
     # On the sandbox the failed workflow recorded nothing: record the Store first.
-    record = [a.replace("store_phase=failed", "store_phase=record") for a in argv]
-    run_node_commands(sandbox, [("record", record)])
+    recorded = run_step(sandbox, step_environment, "record", request)
+    assert recorded.returncode == 0, recorded.stdout[-3000:]
     try:
-        result = subprocess.run(
-            argv,
-            cwd=REPO_ROOT,
-            env={**environment_for_cli(sandbox), **handler_env},
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
+        result = run_step(sandbox, step_environment, "failed", request, handler_env)
         assert result.returncode == 0, result.stdout[-3000:]
         found = store(sandbox, FAILING)
         assert found and found["status"]["phase"] == "Failed", found

@@ -14,6 +14,9 @@ from tests.integration.test_platform_playbook import PROVISIONER, ensure_platfor
 pytestmark = [pytest.mark.sandbox, pytest.mark.slow]
 
 VIEWER = "jane"
+MANAGED = {"app.kubernetes.io/managed-by": "storefleet"}
+ENFORCE = "pod-security.kubernetes.io/enforce"
+RESTRICTED = {ENFORCE: "restricted"}
 VIEWER_GROUP = "storefleet:viewers"
 
 
@@ -25,7 +28,7 @@ def store_namespace(sandbox: SandboxClient) -> str:
     namespace = {
         "apiVersion": "v1",
         "kind": "Namespace",
-        "metadata": {"name": name, "labels": {"app.kubernetes.io/managed-by": "storefleet"}},
+        "metadata": {"name": name, "labels": {**MANAGED, **RESTRICTED}},
     }
     sandbox.kubectl("create", "-f", "-", f"--as={PROVISIONER}", input_text=json.dumps(namespace))
     for binding, role, subject in (
@@ -226,3 +229,53 @@ def test_provisioner_cannot_bind_cluster_admin_in_a_store_namespace(
     binding = role_binding(store_namespace, "grab", "ClusterRole", "cluster-admin", subject)
     error = refused(sandbox, "create", "-f", "-", input_text=json.dumps(binding))
     assert "forbidden" in error.lower()
+
+
+# --- Pod Security cannot be relaxed by the provisioner --------------------------------
+
+
+def namespace_document(name: str, labels: dict[str, str]) -> str:
+    return json.dumps(
+        {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name, "labels": labels}}
+    )
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        f"{ENFORCE}=privileged",
+        f"{ENFORCE}=baseline",
+        f"{ENFORCE}-",
+        f"{ENFORCE}-version=v1.20",
+    ],
+)
+def test_provisioner_cannot_relax_pod_security_of_a_store_namespace(
+    sandbox: SandboxClient, store_namespace: str, change: str
+) -> None:
+    error = refused(sandbox, "label", "--overwrite", "namespace", store_namespace, change)
+    assert "storefleet-provisioner-scope" in error
+    assert f"{ENFORCE}=restricted" in error
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [MANAGED, {**MANAGED, ENFORCE: "privileged"}, {**MANAGED, **RESTRICTED,
+     f"{ENFORCE}-version": "v1.25"}],
+    ids=["without-enforce", "privileged", "pinned-old-version"],
+)  # fmt: skip
+def test_provisioner_cannot_create_a_namespace_without_restricted(
+    sandbox: SandboxClient, store_namespace: str, labels: dict[str, str]
+) -> None:
+    document = namespace_document(f"store-loose-{uuid.uuid4().hex[:6]}", labels)
+    error = refused(sandbox, "create", "-f", "-", input_text=document)
+    assert f"{ENFORCE}=restricted" in error
+
+
+def test_provisioner_may_keep_a_store_namespace_restricted(
+    sandbox: SandboxClient, store_namespace: str
+) -> None:
+    # The store role's own labels (enforce, audit and warn restricted, version latest) pass.
+    sandbox.kubectl(
+        "label", "--overwrite", "namespace", store_namespace, f"{ENFORCE}-version=latest",
+        "pod-security.kubernetes.io/warn=restricted", f"--as={PROVISIONER}", "--dry-run=server",
+    )  # fmt: skip

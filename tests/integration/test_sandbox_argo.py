@@ -13,9 +13,11 @@ from tests.waiting import wait_for
 pytestmark = pytest.mark.sandbox
 
 
-THREE_STEP_DAG = {
+# A WorkflowTemplate and a Workflow that references it: the argo role sets the
+# controller's templateReferencing to Strict, which runs nothing else.
+THREE_STEP_TEMPLATE = {
     "apiVersion": "argoproj.io/v1alpha1",
-    "kind": "Workflow",
+    "kind": "WorkflowTemplate",
     "metadata": {"name": "three-steps", "namespace": "argo"},
     "spec": {
         "entrypoint": "main",
@@ -36,6 +38,12 @@ THREE_STEP_DAG = {
             },
         ],
     },
+}
+THREE_STEP_DAG = {
+    "apiVersion": "argoproj.io/v1alpha1",
+    "kind": "Workflow",
+    "metadata": {"name": "three-steps", "namespace": "argo"},
+    "spec": {"workflowTemplateRef": {"name": "three-steps"}},
 }
 
 
@@ -73,6 +81,7 @@ def test_install_manifest_applies_with_server_side_apply(argo: SandboxClient) ->
 
 
 def test_three_step_dag_succeeds(argo: SandboxClient) -> None:
+    argo.kubectl("apply", "-f", "-", input_text=json.dumps(THREE_STEP_TEMPLATE))
     argo.kubectl("create", "-f", "-", input_text=json.dumps(THREE_STEP_DAG))
 
     def finished() -> dict | None:

@@ -55,7 +55,7 @@ def test_hostile_name_is_refused_before_anything_exists(
     assert (
         run.failed_tasks()[0]
         in {
-            "Refuse an invalid store name",
+            "Refuse an invalid store request",
             "Validating arguments against arg spec main - One store's lifecycle",
         }
         or "argument" in run.failed_tasks()[0].lower()
@@ -87,10 +87,50 @@ def test_missing_platform_stops_with_a_clear_message(
         platform,
         "storefleet.platform.store_create",
         workdir / "no-platform",
-        {"store_name": "orphan", "store_platform_namespace": "storefleet-nowhere"},
+        # The platform namespace is a fixed name: point the role at one that does not exist.
+        {"store_name": "orphan", "__store_platform_namespace": "storefleet-nowhere"},
     )
     assert not run.ok
     messages = run.failure_messages()
     assert any("platform is not installed" in m for m in messages), run.explain()
     assert any("storefleet.platform.platform" in m for m in messages)
+    assert _cluster_objects(platform) == before
+
+
+# Each value of a request and each platform setting is checked against its rule (by the
+# role's argument specs first, where they declare a type or choices, then the contracts).
+BAD_VALUES = {
+    "plan": ({"store_plan": "huge"}, "store_plan"),
+    "seed": ({"store_seed_demo_data": "yes"}, "is not true or false"),
+    "tag": ({"store_backend_image_tag": "1.0 store_plan=large"}, "is not a tag"),
+    "label": ({"store_labels": {"app.kubernetes.io/name": "x"}}, "is reserved"),
+    "domain": ({"storefleet_domain": "Shops.Example.com"}, "storefleet_domain"),
+    "registry": ({"storefleet_image_registry": "http://registry"}, "storefleet_image_registry"),
+    "default-tag": ({"storefleet_image_tag": "a b"}, "storefleet_image_tag"),
+    "tls": ({"storefleet_tls_enabled": "sure"}, "store_tls_enabled"),
+    "issuer": (
+        {"storefleet_cert_manager_issuer": "Lets Encrypt"},
+        "storefleet_cert_manager_issuer",
+    ),
+    "worker-mode": ({"storefleet_worker_mode": "both"}, "store_worker_mode"),
+    "storage-class": ({"storefleet_storage_class": "fast ssd"}, "storefleet_storage_class"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_VALUES))
+def test_every_value_is_checked_before_anything_exists(
+    platform: SandboxClient, workdir: Path, case: str
+) -> None:
+    extra, phrase = BAD_VALUES[case]
+    before = _cluster_objects(platform)
+    run = run_playbook(
+        platform,
+        "storefleet.platform.store_create",
+        workdir / f"value-{case}",
+        {"store_name": "checked", **extra},
+    )
+    assert not run.ok
+    messages = run.failure_messages()
+    assert any(phrase in message for message in messages), run.explain()
+    assert run.changed == 0
     assert _cluster_objects(platform) == before

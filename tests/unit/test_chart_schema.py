@@ -23,8 +23,8 @@ from tests.unit.chart import VALUES
 _AnsibleCollectionFinder(paths=[str(REPO_ROOT / ".collections")])._install()
 
 from ansible_collections.storefleet.platform.plugins.module_utils.image_reference import (  # noqa: E402
-    IMAGE_REPOSITORY_PATTERN,
-    IMAGE_TAG_PATTERN,
+    REPOSITORY_PATTERN,
+    TAG_PATTERN,
 )
 
 SCHEMA = json.loads((CHART / "values.schema.json").read_text())
@@ -97,8 +97,8 @@ def test_the_defaults_and_every_scenario_are_valid(values: Path) -> None:
 
 def test_image_patterns_are_the_collections() -> None:
     image = SCHEMA["definitions"]["image"]["properties"]
-    assert image["repository"]["pattern"] == IMAGE_REPOSITORY_PATTERN
-    assert image["tag"]["pattern"] == IMAGE_TAG_PATTERN
+    assert image["repository"]["pattern"] == REPOSITORY_PATTERN
+    assert image["tag"]["pattern"] == TAG_PATTERN
 
 
 @pytest.mark.parametrize(
@@ -115,7 +115,7 @@ def test_image_patterns_are_the_collections() -> None:
     ],
 )
 def test_repositories_of_the_grammar_are_accepted(repository: str) -> None:
-    assert re.fullmatch(IMAGE_REPOSITORY_PATTERN, repository)
+    assert re.fullmatch(REPOSITORY_PATTERN, repository)
     assert errors_for(merged(VALUES, {"images": {"backend": {"repository": repository}}})) == []
 
 
@@ -138,7 +138,7 @@ def test_repositories_of_the_grammar_are_accepted(repository: str) -> None:
     ],
 )
 def test_repositories_outside_the_grammar_are_refused(repository: str) -> None:
-    assert not re.fullmatch(IMAGE_REPOSITORY_PATTERN, repository)
+    assert not re.fullmatch(REPOSITORY_PATTERN, repository)
 
 
 @pytest.mark.parametrize(
@@ -160,7 +160,7 @@ def test_repositories_outside_the_grammar_are_refused(repository: str) -> None:
     ],
 )
 def test_tags_follow_the_grammar(tag: str, valid: bool) -> None:
-    assert bool(re.fullmatch(IMAGE_TAG_PATTERN, tag)) is valid
+    assert bool(re.fullmatch(TAG_PATTERN, tag)) is valid
 
 
 def test_a_newline_in_a_repository_is_refused_before_anything_renders(tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
-"""The store WorkflowTemplates: valid DAGs whose nodes are the store role's phases, each
-run as `ansible-playbook storefleet.platform.store_phase` in the store-provisioner image."""
+"""The store WorkflowTemplates: valid DAGs whose nodes are the store role's phases, each a
+step of store-steps that runs `ansible-playbook storefleet.platform.store_phase` with no
+extra variables, and what the argo role writes in (names, image, parameters, locks)."""
 
 from __future__ import annotations
 
@@ -14,14 +15,24 @@ from ansible.utils.collection_loader._collection_finder import _AnsibleCollectio
 REPO_ROOT = Path(__file__).resolve().parents[2]
 _AnsibleCollectionFinder(paths=[str(REPO_ROOT / ".collections")])._install()
 
+from ansible_collections.storefleet.platform.plugins.module_utils import (  # noqa: E402
+    platform_names,
+    store_request,
+)
 from ansible_collections.storefleet.platform.plugins.module_utils.argo import (  # noqa: E402
     dag_task_order,
     entry_dag_tasks,
 )
+from ansible_collections.storefleet.platform.plugins.module_utils.argo_templates import (  # noqa: E402
+    workflow_template as applied_template,
+)
 
 WORKFLOWS = REPO_ROOT / "workflows"
+PHASES_DIR = REPO_ROOT / "roles/store/tasks/phases"
 STORE_VARS = yaml.safe_load((REPO_ROOT / "roles/store/vars/main.yml").read_text())
-ARGO_VARS = yaml.safe_load((REPO_ROOT / "roles/argo/vars/main.yml").read_text())
+PLANS = list(yaml.safe_load((REPO_ROOT / "charts/store/values.yaml").read_text())["plans"])
+STEP_IMAGE = "registry.example.com/storefleet/store-provisioner:1.2.3"
+STEP_COMMAND = ["ansible-playbook", "storefleet.platform.store_phase", "-i", "/runner/inventory"]
 
 PROVISION_ORDER = [
     "validate", "record", "namespace", "guardrails", "secrets",
@@ -29,15 +40,27 @@ PROVISION_ORDER = [
 ]  # fmt: skip
 # Steps that wait on the cluster and may meet a passing error.
 RETRIED = {"release", "database", "admin", "ready", "delete"}
-PARAMETER = re.compile(r"\{\{\s*workflow\.parameters\.([a-z0-9-]+)\s*\}\}")
+PLATFORM_LITERALS = (
+    "provisioner-image",
+    "storefleet-system",
+    "storefleet-provisioner",
+    "storefleet-provisioning-semaphore",
+    "storefleet-platform-settings",
+)
+ANY_PARAMETER = re.compile(r"\{\{\s*workflow\.parameters\.([a-z0-9.-]+)\s*\}\}")
 
 
-def template(name: str) -> dict[str, Any]:
+def raw(name: str) -> dict[str, Any]:
     return yaml.safe_load((WORKFLOWS / f"{name}.yaml").read_text())
 
 
-def templates_by_name(workflow_template: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {t["name"]: t for t in workflow_template["spec"]["templates"]}
+def rendered(name: str, **placement: Any) -> dict[str, Any]:
+    """The template as the argo role applies it."""
+    return applied_template(raw(name), PLANS, STEP_IMAGE, **placement)
+
+
+def steps() -> dict[str, dict[str, Any]]:
+    return {t["name"]: t for t in rendered("store-steps")["spec"]["templates"]}
 
 
 def phase_of(task: dict[str, Any]) -> str:
@@ -48,21 +71,26 @@ def phase_of(task: dict[str, Any]) -> str:
 
 @pytest.fixture(params=["store-provision", "store-delete"])
 def workflow_template(request: pytest.FixtureRequest) -> dict[str, Any]:
-    return template(request.param)
+    return rendered(request.param)
 
 
-def test_both_templates_are_the_only_files() -> None:
+def test_the_three_templates_are_the_only_files() -> None:
     assert sorted(p.name for p in WORKFLOWS.iterdir()) == [
         "store-delete.yaml",
         "store-provision.yaml",
+        "store-steps.yaml",
     ]
+    names = {raw(n)["metadata"]["name"] for n in ("store-delete", "store-provision", "store-steps")}
+    assert names == {
+        platform_names.PROVISION_TEMPLATE,
+        platform_names.DELETE_TEMPLATE,
+        platform_names.STEPS_TEMPLATE,
+    }
 
 
 def test_provision_dag_runs_every_phase_in_dependency_order() -> None:
-    spec = template("store-provision")["spec"]
-    tasks = entry_dag_tasks(spec)
-    order = dag_task_order(tasks)
-    assert order == PROVISION_ORDER
+    tasks = entry_dag_tasks(rendered("store-provision")["spec"])
+    assert dag_task_order(tasks) == PROVISION_ORDER
     assert [phase_of(t) for t in tasks] == [t["name"] for t in tasks]
     needs = {t["name"]: set(t.get("dependencies", [])) for t in tasks}
     # Guardrails and secrets need only the namespace, so they run side by side.
@@ -71,59 +99,104 @@ def test_provision_dag_runs_every_phase_in_dependency_order() -> None:
 
 
 def test_delete_dag_validates_then_deletes() -> None:
-    tasks = entry_dag_tasks(template("store-delete")["spec"])
+    tasks = entry_dag_tasks(rendered("store-delete")["spec"])
     assert dag_task_order(tasks) == ["validate", "delete"]
 
 
-def test_every_phase_is_a_store_role_phase(workflow_template: dict[str, Any]) -> None:
-    phase_files = STORE_VARS["__store_phase_files"]
+def test_every_node_is_a_shared_step_and_a_store_role_phase(
+    workflow_template: dict[str, Any],
+) -> None:
+    shared = steps()
     for task in entry_dag_tasks(workflow_template["spec"]):
+        assert task["templateRef"]["name"] == platform_names.STEPS_TEMPLATE
+        assert task["templateRef"]["template"] in shared
         phase = phase_of(task)
-        assert phase in phase_files, phase
-        assert (REPO_ROOT / "roles/store/tasks" / phase_files[phase]).is_file()
-    assert (REPO_ROOT / "roles/store/tasks" / phase_files["failed"]).is_file()
+        assert phase in STORE_VARS["__store_phases"]
+        assert (PHASES_DIR / f"{phase}.yml").is_file()
+    # One file per phase, named after it, and nothing else in phases/.
+    assert sorted(p.stem for p in PHASES_DIR.iterdir()) == sorted(STORE_VARS["__store_phases"])
 
 
-def test_steps_run_the_phase_playbook_in_the_provisioner_image(
-    workflow_template: dict[str, Any],
-) -> None:
-    for step in workflow_template["spec"]["templates"]:
-        container = step.get("container")
-        if container is None:
-            continue
-        assert container["image"] == "{{workflow.parameters.provisioner-image}}"
-        command = container["command"]
-        assert command[:4] == [
-            "ansible-playbook",
-            "storefleet.platform.store_phase",
-            "-i",
-            "/runner/inventory",
+def test_steps_run_the_phase_playbook_with_no_extra_variables() -> None:
+    for name, step in steps().items():
+        container = step["container"]
+        assert container["image"] == STEP_IMAGE
+        assert container["command"] == STEP_COMMAND, name
+        assert "args" not in container
+        env = {e["name"]: e["value"] for e in container["env"]}
+        # The request reaches the step as data only: Argo's JSON list of the parameters.
+        assert env["STOREFLEET_STORE_REQUEST"] == "{{workflow.parameters.json}}"
+        expected_phase = "failed" if name == "mark-failed" else "{{inputs.parameters.phase}}"
+        assert env["STOREFLEET_STORE_PHASE"] == expected_phase
+        # No single workflow parameter is substituted anywhere in a step.
+        assert set(ANY_PARAMETER.findall(yaml.safe_dump(step))) == {"json"}
+        assert container["envFrom"] == [
+            {"configMapRef": {"name": platform_names.SETTINGS_CONFIGMAP}}
         ]
-        # The rest: pairs of -e key=value, never a shell.
-        pairs = command[4:]
-        assert pairs[0::2] == ["-e"] * (len(pairs) // 2) and len(pairs) % 2 == 0
-        keys = [pair.split("=", 1)[0] for pair in pairs[1::2]]
-        assert {"store_phase", "store_name", "store_domain"} <= set(keys)
-        assert len(keys) == len(set(keys)), f"{step['name']}: a variable set twice"
-        assert all(re.fullmatch(r"store_[a-z_]+", key) for key in keys)
 
 
-def test_parameters_are_declared_and_match_the_store_role(
-    workflow_template: dict[str, Any],
-) -> None:
-    declared = [p["name"] for p in workflow_template["spec"]["arguments"]["parameters"]]
-    used = set(PARAMETER.findall(yaml.safe_dump(workflow_template["spec"]["templates"])))
-    assert used == set(declared)
-    state = "present" if workflow_template["metadata"]["name"] == "store-provision" else "absent"
-    assert set(STORE_VARS["__store_argo_parameters"][state]) == set(declared)
+def test_no_file_names_an_image_parameter_or_a_platform_name() -> None:
+    for path in WORKFLOWS.glob("*.yaml"):
+        text = path.read_text()
+        for literal in PLATFORM_LITERALS:
+            assert literal not in text, (path.name, literal)
+
+
+def test_parameters_are_the_request_contract(workflow_template: dict[str, Any]) -> None:
+    action = store_request.TEMPLATE_ACTIONS[workflow_template["metadata"]["name"]]
+    declared = workflow_template["spec"]["arguments"]["parameters"]
+    assert [p["name"] for p in declared] == [f.parameter for f in store_request.fields(action)]
+    by_name = {p["name"]: p for p in declared}
+    assert "value" not in by_name["store-name"], "the store name has no default"
+    if action == "create":
+        assert by_name["plan"]["enum"] == PLANS
+        assert by_name["seed-demo-data"]["enum"] == ["true", "false"]
+        assert by_name["labels"]["value"] == "{}"
+    assert all(p["description"] for p in declared)
+
+
+def test_one_writer_per_store_and_a_global_cap(workflow_template: dict[str, Any]) -> None:
+    synchronization = workflow_template["spec"]["synchronization"]
+    (mutex,) = synchronization["mutexes"]
+    assert mutex == {"name": "store-{{workflow.parameters.store-name}}"}
+    (semaphore,) = synchronization["semaphores"]
+    assert semaphore["configMapKeyRef"] == {
+        "name": platform_names.SEMAPHORE_CONFIGMAP,
+        "key": platform_names.SEMAPHORE_KEY,
+    }
+
+
+def test_names_come_from_the_platform(workflow_template: dict[str, Any]) -> None:
+    assert workflow_template["metadata"]["namespace"] == platform_names.NAMESPACE
+    assert workflow_template["spec"]["serviceAccountName"] == platform_names.PROVISIONER
+    labels = workflow_template["spec"]["workflowMetadata"]["labelsFrom"]
+    assert labels["storefleet.io/store"]["expression"] == "workflow.parameters['store-name']"
+
+
+def test_step_pods_get_the_inventory_placement() -> None:
+    toleration = {"key": "storefleet.io/real-node", "operator": "Exists", "effect": "NoSchedule"}
+    placed = applied_template(
+        raw("store-steps"),
+        PLANS,
+        STEP_IMAGE,
+        tolerations=[toleration],
+        node_selector={"kubernetes.io/os": "linux"},
+        pod_annotations={"example.com/sidecar": False},
+    )
+    for step in placed["spec"]["templates"]:
+        assert step["tolerations"] == [toleration]
+        assert step["nodeSelector"] == {"kubernetes.io/os": "linux"}
+        assert step["metadata"]["annotations"] == {"example.com/sidecar": "False"}
+    # Nothing of it when the inventory sets nothing.
+    for step in steps().values():
+        assert not {"tolerations", "nodeSelector", "metadata"} & set(step)
 
 
 def test_retries_and_deadlines(workflow_template: dict[str, Any]) -> None:
-    spec = workflow_template["spec"]
-    assert spec["activeDeadlineSeconds"] > 0
-    by_name = templates_by_name(workflow_template)
-    for task in entry_dag_tasks(spec):
-        step = by_name[task["template"]]
+    assert workflow_template["spec"]["activeDeadlineSeconds"] > 0
+    shared = steps()
+    for task in entry_dag_tasks(workflow_template["spec"]):
+        step = shared[task["templateRef"]["template"]]
         assert step["activeDeadlineSeconds"] > 0
         retry = step.get("retryStrategy")
         if task["name"] in RETRIED:
@@ -134,13 +207,13 @@ def test_retries_and_deadlines(workflow_template: dict[str, Any]) -> None:
 
 def test_exit_handler_marks_the_store_failed(workflow_template: dict[str, Any]) -> None:
     spec = workflow_template["spec"]
-    by_name = templates_by_name(workflow_template)
+    by_name = {t["name"]: t for t in spec["templates"]}
     (step,) = [s for group in by_name[spec["onExit"]]["steps"] for s in group]
     assert step["when"] == "{{workflow.status}} != Succeeded"
-    handler = by_name[step["template"]]["container"]
-    assert "store_phase=failed" in handler["command"]
-    env = {e["name"]: e["value"] for e in handler["env"]}
+    assert step["templateRef"] == {"name": platform_names.STEPS_TEMPLATE, "template": "mark-failed"}
+    env = {e["name"]: e["value"] for e in steps()["mark-failed"]["container"]["env"]}
     assert env["STOREFLEET_WORKFLOW_FAILURES"] == "{{workflow.failures}}"
+    assert env["STOREFLEET_WORKFLOW_STATUS"] == "{{workflow.status}}"
 
 
 def test_pods_meet_pod_security_restricted(workflow_template: dict[str, Any]) -> None:
@@ -150,7 +223,7 @@ def test_pods_meet_pod_security_restricted(workflow_template: dict[str, Any]) ->
     # Argo's own init and wait containers get the same container settings.
     patch = yaml.safe_load(spec["podSpecPatch"])
     patched = {c["name"]: c for c in patch["initContainers"] + patch["containers"]}
-    containers = [t["container"] for t in spec["templates"] if "container" in t]
+    containers = [t["container"] for t in steps().values()]
     for context in [c["securityContext"] for c in containers] + [
         patched["init"]["securityContext"],
         patched["wait"]["securityContext"],
@@ -159,17 +232,3 @@ def test_pods_meet_pod_security_restricted(workflow_template: dict[str, Any]) ->
         assert context["capabilities"]["drop"] == ["ALL"]
     for container in containers:
         assert container["resources"]["limits"] and container["resources"]["requests"]
-
-
-def test_concurrency_semaphore_and_labels(workflow_template: dict[str, Any]) -> None:
-    spec = workflow_template["spec"]
-    (semaphore,) = spec["synchronization"]["semaphores"]
-    assert semaphore["configMapKeyRef"] == {
-        "name": ARGO_VARS["__argo_semaphore_configmap"],
-        "key": ARGO_VARS["__argo_semaphore_key"],
-    }
-    assert spec["serviceAccountName"] == "storefleet-provisioner"
-    assert spec["workflowMetadata"]["labelsFrom"]["storefleet.io/store"]["expression"] == (
-        "workflow.parameters['store-name']"
-    )
-    assert workflow_template["metadata"]["namespace"] == "storefleet-system"

@@ -106,7 +106,6 @@ def test_workflow_definition_refers_to_the_template_with_string_parameters() -> 
         "store-provision-demo-",
         {"storefleet.io/store": "demo"},
         {"store-name": "demo", "seed-demo-data": True, "backend-image-tag": None},
-        {"example.com/a": 1},
     )
     assert definition["metadata"]["generateName"] == "store-provision-demo-"
     assert definition["spec"]["workflowTemplateRef"] == {"name": "store-provision"}
@@ -115,4 +114,5 @@ def test_workflow_definition_refers_to_the_template_with_string_parameters() -> 
         {"name": "seed-demo-data", "value": "true"},
         {"name": "store-name", "value": "demo"},
     ]
-    assert definition["spec"]["podMetadata"] == {"annotations": {"example.com/a": "1"}}
+    # Strict template referencing: a submission brings the reference and arguments only.
+    assert set(definition["spec"]) == {"workflowTemplateRef", "arguments"}

@@ -118,3 +118,22 @@ def test_store_from_namespace() -> None:
     assert naming.store_from_namespace("store-demo") == "demo"
     assert naming.store_from_namespace("kube-system") is None
     assert naming.store_from_namespace("store-Bad_") is None
+
+
+@pytest.mark.parametrize(
+    ("name", "named", "not_named"),
+    [
+        # 'C' is ASCII: uppercase is its own rule, so only 'é' is named here.
+        ("Café", ["non-ASCII characters ('é')"], ["'C'", "uppercase"]),
+        ("Demo_x", ["uppercase letters ('D')"], ["'_'"]),
+        ("a b;c", ["shell characters (';')"], ["' '"]),
+    ],
+)
+def test_a_refusal_names_only_what_breaks_that_rule(
+    name: str, named: list[str], not_named: list[str]
+) -> None:
+    message = naming.store_name_error(name)
+    for phrase in named:
+        assert phrase in message
+    for phrase in not_named:
+        assert phrase not in message.split(";")[0]

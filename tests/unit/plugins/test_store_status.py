@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from ansible_collections.storefleet.platform.plugins.module_utils.store_status import (
+    MESSAGE_MAX_LENGTH,
     StatusError,
+    bounded_message,
     next_status,
 )
 
@@ -99,3 +103,27 @@ def test_other_conditions_are_kept() -> None:
 def test_reports_the_schema_would_refuse_are_refused(report: dict, message: str) -> None:
     with pytest.raises(StatusError, match=message):
         next_status(store(), now=T0, **report)
+
+
+@pytest.mark.parametrize("length", [4096, 4097, 5000, 100_000])
+def test_a_message_over_the_crd_limit_is_cut_not_refused(length: int) -> None:
+    message = "step release failed: " + "x" * (length - 30) + " last error"
+    message = message[:length] if len(message) > length else message.ljust(length, "y")
+    status = next_status(store(), phase="Failed", message=message, now=T0)
+    kept = status["message"]
+    assert len(kept) <= MESSAGE_MAX_LENGTH == 4096
+    assert kept.startswith("step release failed: ")
+    if length > MESSAGE_MAX_LENGTH:
+        cut = int(re.search(r"\[\.\.\. (\d+) characters cut \.\.\.\]", kept)[1])
+        marker = re.search(r" \[\.\.\. \d+ characters cut \.\.\.\] ", kept)[0]
+        # What is left plus what was cut is the whole message; its end is kept too.
+        assert len(kept) - len(marker) + cut == length
+        assert kept.endswith(message[-20:])
+    else:
+        assert kept == message
+    assert ready(status)["message"] == kept
+
+
+def test_bounded_message_leaves_short_messages_alone() -> None:
+    assert bounded_message("short") == "short"
+    assert bounded_message(None) is None
