@@ -33,6 +33,8 @@ ON_SIMULATED_NODES: dict[str, Any] = {
     "storefleet_cluster_simulated": True,
     "store_pod_node_selector": {"type": "kwok"},
     "store_pod_tolerations": [],
+    "argo_step_node_selector": {"type": "kwok"},
+    "argo_step_tolerations": [],
 }
 
 

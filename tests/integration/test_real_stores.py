@@ -1,6 +1,9 @@
 """Stores served for real: store_create on the sandbox's real node with the images the
-project built here, an order through the edge in Chromium, the admin listing it, two
-stores kept apart by their network policies, upgrade, rollback and delete."""
+project built here (one store directly, one through Argo, every DAG step a real pod
+running as the provisioner), an order through the edge in Chromium, the admin listing
+it, two stores kept apart by their network policies, upgrade, rollback and delete.
+
+The tests run in file order and share the two stores; both are gone at the end."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ import base64
 import json
 import re
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +32,6 @@ from tests.integration.real_store import (
     Edge,
     browser,
     build_images,
-    image_tags,
     pod_exec,
     store_credentials,
     tcp_probe_script,
@@ -48,33 +51,50 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def release(sandbox: SandboxClient, workdir: Path) -> dict[str, str]:
+    """The platform, the images built and recorded, and Argo with its templates."""
     apply_platform(sandbox, workdir)
-    return build_images(sandbox, workdir)
+    images = build_images(sandbox, workdir)
+    run = run_playbook(
+        sandbox, "storefleet.platform.argo", workdir / "argo", timeout=1200, real_node=True
+    )
+    assert run.ok, run.explain()
+    return images
 
 
-def create(sandbox: SandboxClient, workdir: Path, name: str, release: dict[str, str]) -> Any:
+def create(sandbox: SandboxClient, workdir: Path, name: str, orchestrator: str) -> None:
+    # No image tags: a new store runs the images the platform built last.
     run = run_playbook(
         sandbox,
         "storefleet.platform.store_create",
-        workdir / f"create-{name}-{uuid.uuid4().hex[:4]}",
-        extravars={"store_name": name, **image_tags(release)},
-        timeout=1200,
+        workdir / f"create-{name}",
+        extravars={"store_name": name, "store_orchestrator": orchestrator},
+        timeout=1800,
         real_node=True,
     )
     assert run.ok, run.explain()
-    return run
+
+
+def delete(sandbox: SandboxClient, workdir: Path, name: str, suffix: str = "") -> Any:
+    return run_playbook(
+        sandbox, "storefleet.platform.store_delete", workdir / f"delete-{name}{suffix}",
+        extravars={"store_name": name}, timeout=900, real_node=True,
+    )  # fmt: skip
 
 
 @pytest.fixture(scope="module")
-def first(sandbox: SandboxClient, workdir: Path, release: dict[str, str]) -> str:
-    create(sandbox, workdir, FIRST, release)
-    return FIRST
+def first(sandbox: SandboxClient, workdir: Path, release: dict[str, str]) -> Iterator[str]:
+    create(sandbox, workdir, FIRST, "direct")
+    yield FIRST
+    if store(sandbox, FIRST):
+        delete(sandbox, workdir, FIRST, "-cleanup")
 
 
 @pytest.fixture(scope="module")
-def second(sandbox: SandboxClient, workdir: Path, release: dict[str, str]) -> str:
-    create(sandbox, workdir, SECOND, release)
-    return SECOND
+def second(sandbox: SandboxClient, workdir: Path, release: dict[str, str]) -> Iterator[str]:
+    create(sandbox, workdir, SECOND, "argo")
+    yield SECOND
+    if store(sandbox, SECOND):
+        delete(sandbox, workdir, SECOND, "-cleanup")
 
 
 def pods(sandbox: SandboxClient, name: str) -> list[dict[str, Any]]:
@@ -143,6 +163,33 @@ def test_an_order_through_the_edge_shows_in_the_admin(
         order["display_id"]: order for order in edge.admin_orders(edge.admin_token(email, password))
     }
     assert orders[int(number.lstrip("#"))]["email"] == SHOPPER["email"]
+
+
+def test_every_step_of_the_argo_store_ran_as_a_real_pod_of_the_provisioner(
+    sandbox: SandboxClient, second: str
+) -> None:
+    workflows = kubectl_json(
+        sandbox,
+        "-n",
+        "storefleet-system",
+        "get",
+        "workflows",
+        "-l",
+        f"storefleet.io/store={second}",
+    )["items"]
+    (workflow,) = [w for w in workflows if w["status"].get("phase") == "Succeeded"]
+    steps = [n for n in workflow["status"]["nodes"].values() if n.get("type") == "Pod"]
+    assert len(steps) >= 10
+    for step in steps:
+        # Each step was a pod on the real node, and it succeeded (its pod is collected).
+        assert step["phase"] == "Succeeded", step["displayName"]
+        assert step["hostNodeName"] == REAL_NODE, step["displayName"]
+    stored = kubectl_json(
+        sandbox, "-n", "storefleet-system", "get", "workflowtemplate", "store-steps"
+    )
+    assert stored["spec"]["serviceAccountName"] == "storefleet-provisioner"
+    assert workflow["spec"]["workflowTemplateRef"]["name"] == "store-provision"
+    assert store(sandbox, second)["status"]["phase"] == "Ready"
 
 
 def test_two_stores_side_by_side_see_only_their_own_orders(
