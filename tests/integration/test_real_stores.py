@@ -184,10 +184,9 @@ def test_every_step_of_the_argo_store_ran_as_a_real_pod_of_the_provisioner(
         # Each step was a pod on the real node, and it succeeded (its pod is collected).
         assert step["phase"] == "Succeeded", step["displayName"]
         assert step["hostNodeName"] == REAL_NODE, step["displayName"]
-    stored = kubectl_json(
-        sandbox, "-n", "storefleet-system", "get", "workflowtemplate", "store-steps"
-    )
-    assert stored["spec"]["serviceAccountName"] == "storefleet-provisioner"
+    # The steps' pods ran as the workflow's account: the platform's provisioner.
+    ran_as = workflow["status"]["storedWorkflowTemplateSpec"]["serviceAccountName"]
+    assert ran_as == "storefleet-provisioner"
     assert workflow["spec"]["workflowTemplateRef"]["name"] == "store-provision"
     assert store(sandbox, second)["status"]["phase"] == "Ready"
 
