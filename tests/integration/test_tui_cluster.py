@@ -9,10 +9,10 @@ import threading
 
 import pytest
 
+from storefleet_sandbox import SandboxClient
 from storefleet_tui.core.cluster import ClusterReader
 from storefleet_tui.core.stores import StoreChange
 from tests.integration.tui_cluster import apply_store, delete_store, install_store_crd
-from storefleet_sandbox import SandboxClient
 from tests.waiting import wait_for
 
 pytestmark = pytest.mark.sandbox

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
+from storefleet_sandbox import SandboxClient
 from storefleet_tui.app import StorefleetApp
 from storefleet_tui.core.backend import LocalBackend
 from storefleet_tui.core.settings import load
@@ -26,7 +27,6 @@ from storefleet_tui.widgets.fleet.store_table import StoreTable
 from storefleet_tui.widgets.run.run_tree import RunTree
 from tests.integration.ansible_run import PLATFORM_NAMESPACE, kubectl_json, store
 from tests.integration.test_platform_playbook import ensure_platform
-from storefleet_sandbox import SandboxClient
 from tests.unit.tui.driving import screen_text, settle
 from tests.unit.tui.recorded import REPO
 

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
+from storefleet_sandbox import SandboxClient
 from storefleet_tui.core import artifacts
 from storefleet_tui.core.events import RunModel, RunStatus
 from storefleet_tui.core.runner import RunnerBridge, RunnerSettings, RunRequest
-from storefleet_sandbox import SandboxClient
 from tests.unit.tui.recorded import REPO
 
 pytestmark = pytest.mark.sandbox

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.tui_cluster import apply_store, delete_store, install_store_crd
 from storefleet_sandbox import SandboxClient
+from tests.integration.tui_cluster import apply_store, delete_store, install_store_crd
 from tests.unit.tui.recorded import REPO
 from tests.waiting import wait_for
 

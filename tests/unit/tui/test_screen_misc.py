@@ -92,3 +92,26 @@ async def test_past_run_replays_from_its_artifacts(tmp_path: Path) -> None:
         await pilot.pause(0.2)
         assert "database migration failed" in screen_text(app)
     shutil.rmtree(tmp_path / "runs")
+
+
+async def test_readonly_guard_covers_the_palette_and_every_screen() -> None:
+    app = make_app(readonly=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, lambda: app.fleet_synced)
+        await pilot.press("ctrl+p")
+        await settle(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await pilot.press(*"create")
+        await pilot.pause(0.5)
+        assert "Create a store" not in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot, lambda: not isinstance(app.screen, CommandPalette))
+        app.push_screen(StoreDetailScreen("acme"))
+        await settle(pilot, lambda: isinstance(app.screen, StoreDetailScreen))
+        for action in ("delete", "rollback"):
+            assert not await app.screen.run_action(action)
+        app.push_screen(PlatformScreen())
+        await settle(pilot, lambda: isinstance(app.screen, PlatformScreen))
+        for action in ("set_up", "tear_down"):
+            assert not await app.screen.run_action(action)
+        assert "Readonly: both are off." in screen_text(app)
+        assert app.backend.launched == []

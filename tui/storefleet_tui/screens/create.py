@@ -7,18 +7,18 @@ from typing import Any, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Label, Select, Static, Switch
 
 from storefleet_tui.core import argspecs, naming
 from storefleet_tui.core.backend import PLAYBOOKS
 from storefleet_tui.core.runner import RunRequest
+from storefleet_tui.screens.base import StorefleetScreen
 from storefleet_tui.widgets.common.context_bar import ContextBar
 from storefleet_tui.widgets.create.store_name_input import StoreNameInput, StoreNameRules
 
 
-class CreateScreen(Screen[None]):
+class CreateScreen(StorefleetScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "submit", "Create", id="create.submit", tooltip="Create the store"),
         Binding("escape", "back", "Cancel", id="create.back", tooltip="Back without creating"),
@@ -29,10 +29,10 @@ class CreateScreen(Screen[None]):
         self.form_fields: list[argspecs.FormField] = []
 
     def compose(self) -> ComposeResult:
-        repo = self.app.settings.repo  # type: ignore[attr-defined]
+        repo = self.app.settings.repo
         self.form_fields, from_role = argspecs.create_form_fields(repo)
         check, from_collection = naming.load_validator(repo)
-        yield ContextBar()
+        yield ContextBar(readonly=self.app.readonly)
         with VerticalScroll(id="create-form"):
             yield Static("Create a store", classes="section-title")
             if not (from_role and from_collection):
@@ -55,7 +55,7 @@ class CreateScreen(Screen[None]):
     def _widget_for(self, field: argspecs.FormField, check: naming.Validator) -> Widget:
         widget_id = f"field-{field.name}"
         if field.name == "store_name":
-            rules = StoreNameRules(check, lambda: set(getattr(self.app, "fleet", {})))
+            rules = StoreNameRules(check, lambda: set(self.app.fleet))
             return StoreNameInput(rules, id=widget_id)
         if field.type == "bool":
             return Switch(value=bool(field.default), id=widget_id)
@@ -107,7 +107,7 @@ class CreateScreen(Screen[None]):
         values = self.values()
         request = RunRequest(PLAYBOOKS["create"], values, title=f"create {values['store_name']}")
         self.app.pop_screen()
-        self.app.start_run(request)  # type: ignore[attr-defined]
+        self.app.start_run(request)
 
     def action_back(self) -> None:
         self.app.pop_screen()

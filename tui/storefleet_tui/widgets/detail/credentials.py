@@ -26,8 +26,8 @@ class CredentialsView(Static):
         def control(self) -> CredentialsView:
             return self.view
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, id: str | None = None) -> None:
+        super().__init__(id=id)
         self._credentials: Credentials | None = None
 
     def on_mount(self) -> None:

@@ -18,8 +18,8 @@ FOLD_AFTER_TASKS = 200
 class RunTree(Tree[str]):
     """Keeps a node per play, task and host so an update touches only what changed."""
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__("run", **kwargs)  # type: ignore[arg-type]
+    def __init__(self) -> None:
+        super().__init__("run")
         self.show_root = False
         self.guide_depth = 3
         self._failures_node: TreeNode[str] | None = None
