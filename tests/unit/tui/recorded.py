@@ -60,7 +60,6 @@ class RecordedBackend:
         self.credentials_read = 0
         # Replays stop after the first half and stay open until canceled.
         self.in_progress = in_progress
-        self.sink_of_watch: Any = None
         self.simulated = simulated
 
     def connect(self) -> ClusterTarget:
@@ -74,7 +73,6 @@ class RecordedBackend:
         )
 
     def watch_stores(self, sink: Any, stop: threading.Event) -> None:
-        self.sink_of_watch = sink
         sink(StoreChange("SYNCED", stores=tuple(self.stores)))
         stop.wait()
 

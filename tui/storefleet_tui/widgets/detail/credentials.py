@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rich.text import Text
-from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Static
 
@@ -17,14 +14,6 @@ MASK = "••••••••••••"
 class CredentialsView(Static):
     revealed: reactive[bool] = reactive(False)
     """Whether the password is shown in clear."""
-
-    @dataclass
-    class RevealRequested(Message):
-        view: CredentialsView
-
-        @property
-        def control(self) -> CredentialsView:
-            return self.view
 
     def __init__(self, id: str | None = None) -> None:
         super().__init__(id=id)

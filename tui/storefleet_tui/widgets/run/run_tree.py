@@ -33,12 +33,6 @@ class RunTree(Tree[str]):
         """How many tasks the tree shows (it may trail the model by a few frames)."""
         return len(self._tasks)
 
-    def update_from(self, model: RunModel, touched: set[str]) -> None:
-        """Redraw the failures and the `touched` tasks."""
-        self.update_failures(model)
-        # In the order tasks started, so the tree reads like the playbook.
-        self.update_tasks(model, [uuid for uuid in model.tasks if uuid in touched])
-
     def update_tasks(self, model: RunModel, ordered: Sequence[str]) -> None:
         """Add or relabel the tasks `ordered` names (in start order), with their hosts."""
         plays: set[str] = set()
