@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from storefleet_tui.screens.create import CreateScreen
 from storefleet_tui.screens.run import RunScreen
+from storefleet_tui.widgets.create.store_name_input import StoreNameInput
 from tests.unit.tui.driving import screen_text, settle
-from tests.unit.tui.entry import make_app
+from tests.unit.tui.entry import form_repo, make_app
 
 pytestmark = pytest.mark.asyncio
 
@@ -59,3 +62,21 @@ async def test_valid_form_runs_store_create_with_the_form_values() -> None:
             "store_seed_demo_data": False,
             "store_orchestrator": "direct",
         }
+
+
+async def test_a_checkout_without_the_name_rules_says_so_and_creates_nothing(
+    tmp_path: Path,
+) -> None:
+    repo = form_repo(tmp_path)
+    (repo / "plugins" / "module_utils" / "naming.py").unlink()
+    app = make_app(repo=repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_form(pilot, app)
+        await settle(pilot, lambda: "cannot load the store name rules" in screen_text(app))
+        text = screen_text(app)
+        assert "naming.py does not exist" in text
+        assert not app.screen.query(StoreNameInput)
+        assert "^s Create" not in text
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.backend.launched == []
