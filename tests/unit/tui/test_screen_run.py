@@ -13,7 +13,7 @@ from storefleet_tui.widgets.run.run_summary import RunSummary
 from storefleet_tui.widgets.run.run_tree import RunTree
 from tests.unit.tui.driving import screen_text, settle
 from tests.unit.tui.entry import make_app
-from tests.unit.tui.recorded import events
+from tests.unit.tui.recorded import events, long_run
 
 pytestmark = pytest.mark.asyncio
 REQUEST = RunRequest(
@@ -101,29 +101,6 @@ async def test_escape_leaves_the_run_going_and_runs_list_reopens_it() -> None:
         assert app.screen.session is session
 
 
-def repeated_plays(times: int) -> list[dict[str, object]]:
-    """The recorded successful run's plays `times` over, each with fresh ids."""
-    import copy
-    import uuid
-
-    recorded = events("successful_run.jsonl")
-    body = [e for e in recorded if e["event"] not in ("playbook_on_start", "playbook_on_stats")]
-    stream = [recorded[0]]
-    for _ in range(times):
-        fresh: dict[str, str] = {}
-        for event in body:
-            copied = copy.deepcopy(event)
-            for key in ("uuid", "parent_uuid"):
-                if copied.get(key):
-                    copied[key] = fresh.setdefault(copied[key], str(uuid.uuid4()))
-            data = copied.get("event_data", {})
-            for key in ("task_uuid", "play_uuid"):
-                if data.get(key):
-                    data[key] = fresh.setdefault(data[key], str(uuid.uuid4()))
-            stream.append(copied)
-    return stream
-
-
 async def test_a_burst_of_events_is_drawn_over_frames_and_long_runs_fold() -> None:
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
@@ -134,7 +111,7 @@ async def test_a_burst_of_events_is_drawn_over_frames_and_long_runs_fold() -> No
         app.sessions[session.session_id] = session
         await app.push_screen(RunScreen(session))
         sink = app._sink(session.session_id)
-        for event in repeated_plays(60):
+        for event in long_run(2000):
             sink(event)
         await settle(pilot, lambda: session.model.events_seen > 1000)
         tree = app.screen.query_one(RunTree)
