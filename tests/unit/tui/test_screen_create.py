@@ -5,6 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
+from textual.message import Message
+from textual.notifications import Notify
+from textual.widgets import Input
 
 from storefleet_tui.screens.create import CreateScreen
 from storefleet_tui.screens.run import RunScreen
@@ -79,4 +83,27 @@ async def test_a_checkout_without_the_name_rules_says_so_and_creates_nothing(
         assert "^s Create" not in text
         await pilot.press("ctrl+s")
         await pilot.pause()
+        assert app.backend.launched == []
+
+
+async def test_a_value_that_looks_like_a_key_is_refused_and_not_shown(tmp_path: Path) -> None:
+    repo = form_repo(tmp_path)
+    spec_file = repo / "roles" / "store" / "meta" / "argument_specs.yml"
+    spec = yaml.safe_load(spec_file.read_text())
+    options = spec["argument_specs"]["main"]["options"]
+    options["store_contact"] = {"type": "str", "required": True, "description": "Who to call."}
+    spec_file.write_text(yaml.safe_dump(spec))
+    token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJkZW1vIn0.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg"
+    app = make_app(repo=repo)
+    seen: list[Message] = []
+    async with app.run_test(size=(120, 40), message_hook=seen.append) as pilot:
+        form = await open_form(pilot, app)
+        form.query_one("#field-store_contact", Input).value = token
+        await pilot.press(*"demo")
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: any(isinstance(m, Notify) for m in seen))
+        [told] = [m.notification.message for m in seen if isinstance(m, Notify)]
+        assert "extra var 'store_contact' looks secret (its value looks like a JWT)" in told
+        assert token not in told
+        assert isinstance(app.screen, CreateScreen)
         assert app.backend.launched == []

@@ -13,6 +13,7 @@ from textual.widgets import Button, Footer, Input, Label, Select, Static, Switch
 from storefleet_tui.core import argspecs, naming
 from storefleet_tui.core.backend import PLAYBOOKS
 from storefleet_tui.core.runner import RunRequest
+from storefleet_tui.core.secret_guard import SecretExtraVar
 from storefleet_tui.screens.base import StorefleetScreen
 from storefleet_tui.widgets.common.context_bar import ContextBar
 from storefleet_tui.widgets.create.store_name_input import StoreNameInput, StoreNameRules
@@ -123,7 +124,13 @@ class CreateScreen(StorefleetScreen[None]):
             name_input.focus()
             return
         values = self.values()
-        request = RunRequest(PLAYBOOKS["create"], values, title=f"create {values['store_name']}")
+        try:
+            request = RunRequest(
+                PLAYBOOKS["create"], values, title=f"create {values['store_name']}"
+            )
+        except SecretExtraVar as error:
+            self.notify(str(error), title="Not created", severity="error", timeout=15)
+            return
         self.app.pop_screen()
         self.app.start_run(request)
 
