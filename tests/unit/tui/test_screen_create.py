@@ -8,8 +8,10 @@ import pytest
 import yaml
 from textual.message import Message
 from textual.notifications import Notify
+from textual.pilot import Pilot
 from textual.widgets import Input
 
+from storefleet_tui.app import StorefleetApp
 from storefleet_tui.screens.create import CreateScreen
 from storefleet_tui.screens.run import RunScreen
 from storefleet_tui.widgets.create.store_name_input import StoreNameInput
@@ -19,11 +21,13 @@ from tests.unit.tui.entry import form_repo, make_app
 pytestmark = pytest.mark.asyncio
 
 
-async def open_form(pilot, app) -> CreateScreen:  # type: ignore[no-untyped-def]
+async def open_form(pilot: Pilot[None], app: StorefleetApp) -> CreateScreen:
     await settle(pilot, lambda: app.fleet_synced)
     await pilot.press("c")
     await settle(pilot, lambda: isinstance(app.screen, CreateScreen))
-    return app.screen
+    screen = app.screen
+    assert isinstance(screen, CreateScreen)
+    return screen
 
 
 async def test_name_is_checked_as_you_type_and_bad_input_launches_nothing() -> None:
