@@ -103,15 +103,11 @@ class StoreWatch:
                     sink(StoreChange("SYNCED", stores=tuple(stores)))
                 version = self._follow(sink, stop, version)
                 failures = 0  # the watch ran: the connection is healthy
-            except ApiException as error:
-                if error.status == 410:  # Gone: the version expired, relist at once
-                    version = ""
-                    continue
-                failures = self._pause(sink, stop, error, failures)
+            except Exception as error:  # whatever broke, relist: changes may have been missed
                 version = ""
-            except Exception as error:  # any other failure: the connection is gone
+                if isinstance(error, ApiException) and error.status == 410:
+                    continue  # Gone: the version expired, which is routine
                 failures = self._pause(sink, stop, error, failures)
-                version = ""
 
     def _pause(
         self, sink: ChangeSink, stop: threading.Event, error: Exception, failures: int
