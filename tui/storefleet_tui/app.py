@@ -142,7 +142,7 @@ class StorefleetApp(App[None]):
             # The table keeps the last stores it saw; the top line says they may be stale.
             self.watch_reconnecting = True
             self.cluster_problem = (
-                f"store watch lost: {change.reason}; reconnecting in {change.retry_in:g} s"
+                f"store watch: {change.reason}; reconnecting in {change.retry_in:g} s"
             )
         elif change.kind == "SYNCED":
             self.fleet = {store.name: store for store in change.stores}

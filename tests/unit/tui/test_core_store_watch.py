@@ -154,3 +154,6 @@ def test_reasons_are_short() -> None:
     assert describe(ApiException(status=503, reason="Service Unavailable")) == (
         "503 Service Unavailable"
     )
+    assert describe(ApiException(status=404, reason="Not Found")) == (
+        "404 Not Found (no Store CRD: set up the platform)"
+    )

@@ -43,7 +43,7 @@ async def test_an_api_server_restart_needs_no_restart_of_the_tui(tmp_path: Path)
             await settle(pilot, lambda: app.fleet_synced, timeout=30)
             table = app.screen.query_one(StoreTable)
             server.stop()
-            await drawn(pilot, ["store watch lost: connection", "reconnecting in"])
+            await drawn(pilot, ["store watch: connection", "reconnecting in"])
             assert table.row_count == 1, "the last stores seen stay on screen"
             api.put("bolt", "Provisioning")
             api.put("acme", "Failed")

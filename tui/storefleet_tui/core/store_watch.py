@@ -51,7 +51,9 @@ class WatchEndedAtOnce(RuntimeError):
 def describe(error: BaseException) -> str:
     """A short reason for the context bar: the HTTP status, or what the connection did."""
     if isinstance(error, ApiException):
-        return f"{error.status} {error.reason}".strip()
+        said = f"{error.status} {error.reason}".strip()
+        # Stores are listed in a fixed namespace: a 404 means the CRD is not installed.
+        return said + (" (no Store CRD: set up the platform)" if error.status == 404 else "")
     if isinstance(error, WatchEndedAtOnce):
         return str(error)
     if isinstance(error, MaxRetryError) and error.reason is not None:
@@ -59,9 +61,9 @@ def describe(error: BaseException) -> str:
     if isinstance(error, ProtocolError):
         return f"connection broken ({_cause(error)})"
     text = str(error)
-    said = _OS_ERROR.search(text)  # what the operating system said, without urllib3's repr
-    if said:
-        return said.group(1).strip().lower()
+    told = _OS_ERROR.search(text)  # what the operating system said, without urllib3's repr
+    if told:
+        return told.group(1).strip().lower()
     return f"{type(error).__name__}: {text}"[:200]
 
 
