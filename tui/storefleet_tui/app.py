@@ -80,7 +80,7 @@ class StorefleetApp(App[None]):
         self.clock: Clock = clock or (lambda: datetime.now(UTC))
         self.fleet: dict[str, Store] = {}
         self.fleet_synced = False
-        self.watch_reconnecting = False
+        self.store_watch_down = False
         self.sessions: dict[int, RunSession] = {}
         self._stop_watch = threading.Event()
 
@@ -140,7 +140,7 @@ class StorefleetApp(App[None]):
         change = message.change
         if change.kind == "RECONNECTING":
             # The table keeps the last stores it saw; the top line says they may be stale.
-            self.watch_reconnecting = True
+            self.store_watch_down = True
             self.cluster_problem = (
                 f"store watch: {change.reason}; reconnecting in {change.retry_in:g} s"
             )
@@ -148,8 +148,8 @@ class StorefleetApp(App[None]):
             self.fleet = {store.name: store for store in change.stores}
             self.fleet_synced = True
             self.cluster_problem = ""
-            if self.watch_reconnecting:
-                self.watch_reconnecting = False
+            if self.store_watch_down:
+                self.store_watch_down = False
                 self.notify("Store watch reconnected: the table is current again.")
         elif change.store is not None and change.kind == "DELETED":
             self.fleet.pop(change.store.name, None)
