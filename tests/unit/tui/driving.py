@@ -19,9 +19,12 @@ def screen_text(app: App[object]) -> str:
 
 
 async def settle(
-    pilot: Pilot[object], until: Callable[[], object] | None = None, timeout: float = 5.0
+    pilot: Pilot[object], until: Callable[[], object] | None = None, timeout: float = 60.0
 ) -> None:
-    """Let workers and timers run until `until()` holds."""
+    """Let workers and timers run until `until()` holds.
+
+    The timeout only tells a hang from a slow machine: a loaded one takes seconds.
+    """
     deadline = time.monotonic() + timeout
     while True:
         await pilot.pause(0.05)
@@ -32,7 +35,7 @@ async def settle(
 
 
 async def drawn(
-    pilot: Pilot[object], shown: Iterable[str] = (), hidden: Iterable[str] = (), timeout: float = 30
+    pilot: Pilot[object], shown: Iterable[str] = (), hidden: Iterable[str] = (), timeout: float = 60
 ) -> None:
     """Wait until the screen shows every text of `shown` and none of `hidden`."""
     shown, hidden = tuple(shown), tuple(hidden)

@@ -40,7 +40,7 @@ async def test_an_api_server_restart_needs_no_restart_of_the_tui(tmp_path: Path)
         app = make_app(backend=ServedBackend(server.kubeconfig(tmp_path)))
         seen: list[Message] = []
         async with app.run_test(size=(120, 30), message_hook=seen.append) as pilot:
-            await settle(pilot, lambda: app.fleet_synced, timeout=30)
+            await settle(pilot, lambda: app.fleet_synced)
             table = app.screen.query_one(StoreTable)
             server.stop()
             await drawn(pilot, ["store watch: connection", "reconnecting in"])
@@ -53,4 +53,4 @@ async def test_an_api_server_restart_needs_no_restart_of_the_tui(tmp_path: Path)
             told = [m.notification.message for m in seen if isinstance(m, Notify)]
             assert "Store watch reconnected: the table is current again." in told
             api.put("bolt", "Ready")
-            await settle(pilot, lambda: str(table.get_cell("bolt", "phase")) == "Ready", 30)
+            await settle(pilot, lambda: str(table.get_cell("bolt", "phase")) == "Ready")

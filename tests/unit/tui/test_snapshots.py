@@ -12,36 +12,49 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from textual.app import App
 from textual.pilot import Pilot
+from textual.screen import Screen
 
 from storefleet_tui.core.runner import RunRequest
 from storefleet_tui.screens.create import CreateScreen
 from storefleet_tui.screens.delete_confirm import DeleteConfirmScreen
 from storefleet_tui.screens.run import RunScreen
 from storefleet_tui.screens.store_detail import StoreDetailScreen
+from storefleet_tui.screens.stores import StoresScreen
 from storefleet_tui.widgets.fleet.store_table import StoreTable
 from tests.unit.tui.driving import drawn, settle, steady_cursors
 from tests.unit.tui.entry import form_repo, make_app
 from tests.unit.tui.recorded import events, fleet
 
 SIZE = (120, 36)
+# How long a state may take to be drawn before the test fails: on a loaded machine one
+# snapshot test has taken minutes. Only a failing test waits this long.
+PATIENCE = 300.0
 # Longer than any run_before on a loaded machine: a toast in a snapshot stays drawn.
 TOAST_SECONDS = 600.0
 
 
+def mounted(app: App[Any], screen: type[Screen[Any]], selector: str) -> bool:
+    """The screen on top is a `screen` and has composed the widget `selector` names."""
+    return isinstance(app.screen, screen) and bool(app.screen.query(selector))
+
+
 async def synced(pilot: Pilot[Any]) -> None:
     app = pilot.app
-    await settle(pilot, lambda: app.fleet_synced, timeout=30)
+    await settle(
+        pilot, lambda: app.fleet_synced and mounted(app, StoresScreen, "#stores"), PATIENCE
+    )
     table = app.screen.query_one(StoreTable)
-    await settle(pilot, lambda: table.row_count == len(app.fleet), timeout=30)
-    await drawn(pilot, [app.target_label])
+    await settle(pilot, lambda: table.row_count == len(app.fleet), timeout=PATIENCE)
+    await drawn(pilot, [app.target_label], timeout=PATIENCE)
 
 
 class TestStores:
     def test_empty_fleet(self, snap_compare: Any) -> None:
         async def empty(pilot: Pilot[Any]) -> None:
             await synced(pilot)
-            await drawn(pilot, ["No stores yet. Press c to create one."])
+            await drawn(pilot, ["No stores yet. Press c to create one."], timeout=PATIENCE)
 
         assert snap_compare(make_app(stores=[]), terminal_size=SIZE, run_before=empty)
 
@@ -51,7 +64,7 @@ class TestStores:
     def test_simulated_cluster_banner(self, snap_compare: Any) -> None:
         async def banner(pilot: Pilot[Any]) -> None:
             await synced(pilot)
-            await drawn(pilot, ["Simulated cluster: nodes are simulated"])
+            await drawn(pilot, ["Simulated cluster: nodes are simulated"], timeout=PATIENCE)
 
         app = make_app(stores=fleet(), simulated=True)
         assert snap_compare(app, terminal_size=SIZE, run_before=banner)
@@ -63,11 +76,13 @@ class TestCreate:
             app = pilot.app
             await synced(pilot)
             await pilot.press("c")
-            await settle(pilot, lambda: isinstance(app.screen, CreateScreen), timeout=30)
+            await settle(pilot, lambda: mounted(app, CreateScreen, "#field-store_name"), PATIENCE)
             name = app.screen.query_one("#field-store_name")
-            await settle(pilot, lambda: name.has_focus, timeout=30)
+            await settle(pilot, lambda: name.has_focus, timeout=PATIENCE)
             await pilot.press(*"My_Store")
-            await drawn(pilot, ["My_Store", "has uppercase letters ('M', '_', 'S')"])
+            await drawn(
+                pilot, ["My_Store", "has uppercase letters ('M', '_', 'S')"], timeout=PATIENCE
+            )
             steady_cursors(app)
 
         app = make_app(repo=form_repo(tmp_path))
@@ -84,7 +99,7 @@ class TestRun:
             session = app.start_run(
                 RunRequest("storefleet.platform.store_create", title="create demo")
             )
-            await settle(pilot, lambda: isinstance(app.screen, RunScreen), timeout=30)
+            await settle(pilot, lambda: isinstance(app.screen, RunScreen), timeout=PATIENCE)
             # Every event the run delivers folded in, and every task in the tree.
             delivered = len(events(stream)) // (1 if finished else 2)
             await settle(
@@ -94,12 +109,12 @@ class TestRun:
                     and session.finished == finished
                     and not session.dirty
                 ),
-                timeout=30,
+                timeout=PATIENCE,
             )
             if finished:
-                await drawn(pilot, ["create demo: failed"], hidden=["Cancel run"])
+                await drawn(pilot, ["create demo: failed"], hidden=["Cancel run"], timeout=PATIENCE)
             else:
-                await drawn(pilot, ["running", "Cancel run"])
+                await drawn(pilot, ["running", "Cancel run"], timeout=PATIENCE)
 
         return before
 
@@ -125,9 +140,11 @@ class TestDetail:
             await settle(
                 pilot,
                 lambda: isinstance(app.screen, StoreDetailScreen) and app.screen.details,
-                timeout=30,
+                timeout=PATIENCE,
             )
-            await drawn(pilot, ["acme-store-postgresql-0", "Upgrade complete", "validate"])
+            await drawn(
+                pilot, ["acme-store-postgresql-0", "Upgrade complete", "validate"], timeout=PATIENCE
+            )
 
         assert snap_compare(make_app(), terminal_size=(120, 60), run_before=open_acme)
 
@@ -136,12 +153,12 @@ class TestDetail:
             app = pilot.app
             await synced(pilot)
             await pilot.press("ctrl+d")
-            await settle(pilot, lambda: isinstance(app.screen, DeleteConfirmScreen), timeout=30)
+            await settle(pilot, lambda: mounted(app, DeleteConfirmScreen, "#delete-name"), PATIENCE)
             typed = app.screen.query_one("#delete-name")
-            await settle(pilot, lambda: typed.has_focus, timeout=30)
+            await settle(pilot, lambda: typed.has_focus, timeout=PATIENCE)
             await pilot.press(*"ac")
-            await settle(pilot, lambda: typed.value == "ac", timeout=30)
-            await drawn(pilot, ["Delete store acme?"])
+            await settle(pilot, lambda: typed.value == "ac", timeout=PATIENCE)
+            await drawn(pilot, ["Delete store acme?"], timeout=PATIENCE)
             steady_cursors(app)
 
         assert snap_compare(make_app(), terminal_size=SIZE, run_before=ask)
@@ -152,6 +169,6 @@ class TestHelp:
         async def ask(pilot: Pilot[Any]) -> None:
             await synced(pilot)
             await pilot.press("question_mark")
-            await drawn(pilot, ["storefleet keys", "Create a new store"])
+            await drawn(pilot, ["storefleet keys", "Create a new store"], timeout=PATIENCE)
 
         assert snap_compare(make_app(), terminal_size=SIZE, run_before=ask)
