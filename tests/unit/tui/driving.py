@@ -6,9 +6,11 @@ import html
 import re
 import time
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from textual.app import App
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Input
 
 
@@ -45,6 +47,11 @@ async def drawn(
         return all(t in text for t in shown) and not any(t in text for t in hidden)
 
     await settle(pilot, on_screen, timeout)
+
+
+def mounted(app: App[Any], screen: type[Screen[Any]], selector: str) -> bool:
+    """The screen on top is a `screen` and has composed the widget `selector` names."""
+    return isinstance(app.screen, screen) and bool(app.screen.query(selector))
 
 
 def steady_cursors(app: App[object]) -> None:

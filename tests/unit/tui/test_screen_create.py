@@ -15,7 +15,7 @@ from storefleet_tui.app import StorefleetApp
 from storefleet_tui.screens.create import CreateScreen
 from storefleet_tui.screens.run import RunScreen
 from storefleet_tui.widgets.create.store_name_input import StoreNameInput
-from tests.unit.tui.driving import screen_text, settle
+from tests.unit.tui.driving import drawn, mounted, screen_text, settle
 from tests.unit.tui.entry import form_repo, make_app
 
 pytestmark = pytest.mark.asyncio
@@ -24,9 +24,11 @@ pytestmark = pytest.mark.asyncio
 async def open_form(pilot: Pilot[None], app: StorefleetApp) -> CreateScreen:
     await settle(pilot, lambda: app.fleet_synced)
     await pilot.press("c")
-    await settle(pilot, lambda: isinstance(app.screen, CreateScreen))
+    await settle(pilot, lambda: mounted(app, CreateScreen, "#create-form"))
     screen = app.screen
     assert isinstance(screen, CreateScreen)
+    names = screen.query(StoreNameInput)
+    await settle(pilot, lambda: not names or names.first().has_focus)
     return screen
 
 
@@ -35,9 +37,7 @@ async def test_name_is_checked_as_you_type_and_bad_input_launches_nothing() -> N
     async with app.run_test(size=(120, 40)) as pilot:
         await open_form(pilot, app)
         await pilot.press("M", "y", "_")
-        await pilot.pause()
-        text = screen_text(app)
-        assert "has uppercase letters" in text
+        await drawn(pilot, ["has uppercase letters"])
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, CreateScreen)
@@ -49,8 +49,7 @@ async def test_an_existing_store_name_is_refused() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await open_form(pilot, app)
         await pilot.press("a", "c", "m", "e")
-        await pilot.pause()
-        assert "a store named 'acme' already exists" in screen_text(app)
+        await drawn(pilot, ["a store named 'acme' already exists"])
 
 
 async def test_valid_form_runs_store_create_with_the_form_values() -> None:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import pytest
 from textual.message import Message
+from textual.widgets import DataTable
 
 from storefleet_tui.core.events import RunStatus
 from storefleet_tui.core.runner import RunRequest
 from storefleet_tui.messages import RunEvents, RunFinished
 from storefleet_tui.screens.run import RunScreen
+from storefleet_tui.screens.runs import RunsScreen
 from storefleet_tui.widgets.run.run_summary import RunSummary
 from storefleet_tui.widgets.run.run_tree import RunTree
-from tests.unit.tui.driving import screen_text, settle
+from tests.unit.tui.driving import drawn, mounted, settle
 from tests.unit.tui.entry import make_app
 from tests.unit.tui.recorded import events, long_run
 
@@ -26,15 +28,13 @@ async def test_failed_run_shows_the_failing_task_and_its_message_first() -> None
     seen: list[Message] = []
     async with app.run_test(size=(140, 40), message_hook=seen.append) as pilot:
         session = app.start_run(REQUEST)
-        await settle(pilot, lambda: session.finished)
-        await pilot.pause(0.2)
+        await settle(pilot, lambda: session.finished and not session.dirty)
+        await drawn(pilot, ['database migration failed: relation "product" already exists'])
         assert session.model.status is RunStatus.FAILED
         tree = app.screen.query_one(RunTree)
         first = tree.root.children[0]
         assert "FAILED  1" in str(first.label)
         assert "Fail when the database migration breaks" in str(first.children[0].label)
-        text = screen_text(app)
-        assert 'database migration failed: relation "product" already exists' in text
         assert str(app.screen.query_one(RunSummary).render()).startswith("failed")
         recorded = len(events("failed_run.jsonl"))
         assert session.model.events_seen == recorded
@@ -46,16 +46,11 @@ async def test_tree_has_plays_tasks_hosts_with_items_and_retries() -> None:
     app = make_app(stream="successful_run.jsonl")
     async with app.run_test(size=(140, 50)) as pilot:
         session = app.start_run(REQUEST)
-        await settle(pilot, lambda: session.finished)
-        await pilot.pause(0.2)
+        await settle(pilot, lambda: session.finished and not session.dirty)
         assert session.model.status is RunStatus.SUCCESSFUL
         await pilot.press("e")
-        await pilot.pause()
-        text = screen_text(app)
-        assert "PLAY Inspect the cluster" in text and "PLAY Provision the store" in text
-        assert "3 items" in text
-        assert "2 retries" in text
-        assert "FAILED" not in text
+        expanded = ["PLAY Inspect the cluster", "PLAY Provision the store", "3 items", "2 retries"]
+        await drawn(pilot, expanded, hidden=["FAILED"])
 
 
 async def test_raw_output_toggles() -> None:
@@ -66,9 +61,8 @@ async def test_raw_output_toggles() -> None:
         raw = app.screen.query_one("#run-raw")
         assert not raw.display
         await pilot.press("o")
-        await pilot.pause(0.2)
-        assert raw.display
-        assert "PLAY RECAP" in screen_text(app)
+        await settle(pilot, lambda: raw.display)
+        await drawn(pilot, ["PLAY RECAP"])
 
 
 async def test_cancel_stops_a_run_in_progress() -> None:
@@ -76,14 +70,12 @@ async def test_cancel_stops_a_run_in_progress() -> None:
     async with app.run_test(size=(140, 40)) as pilot:
         session = app.start_run(REQUEST)
         await settle(pilot, lambda: session.handle is not None and session.model.events_seen > 0)
-        await pilot.pause(0.2)
-        assert "Cancel run" in screen_text(app)
+        await drawn(pilot, ["Cancel run"])
         await pilot.press("x")
         await settle(pilot, lambda: session.finished)
         assert session.model.status is RunStatus.CANCELED
         assert session.model.events_seen < len(events("successful_run.jsonl"))
-        await pilot.pause(0.2)
-        assert "Cancel run" not in screen_text(app)
+        await drawn(pilot, hidden=["Cancel run"])
 
 
 async def test_escape_leaves_the_run_going_and_runs_list_reopens_it() -> None:
@@ -95,7 +87,8 @@ async def test_escape_leaves_the_run_going_and_runs_list_reopens_it() -> None:
         await pilot.press("escape")
         await settle(pilot, lambda: session.finished)
         await pilot.press("r")
-        await pilot.pause(0.2)
+        await settle(pilot, lambda: mounted(app, RunsScreen, "#runs-table"))
+        await settle(pilot, lambda: app.screen.query_one(DataTable).row_count > 0)
         await pilot.press("enter")
         await settle(pilot, lambda: isinstance(app.screen, RunScreen))
         assert app.screen.session is session

@@ -12,9 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from textual.app import App
 from textual.pilot import Pilot
-from textual.screen import Screen
 
 from storefleet_tui.core.runner import RunRequest
 from storefleet_tui.screens.create import CreateScreen
@@ -23,7 +21,7 @@ from storefleet_tui.screens.run import RunScreen
 from storefleet_tui.screens.store_detail import StoreDetailScreen
 from storefleet_tui.screens.stores import StoresScreen
 from storefleet_tui.widgets.fleet.store_table import StoreTable
-from tests.unit.tui.driving import drawn, settle, steady_cursors
+from tests.unit.tui.driving import drawn, mounted, settle, steady_cursors
 from tests.unit.tui.entry import form_repo, make_app
 from tests.unit.tui.recorded import events, fleet
 
@@ -33,11 +31,6 @@ SIZE = (120, 36)
 PATIENCE = 300.0
 # Longer than any run_before on a loaded machine: a toast in a snapshot stays drawn.
 TOAST_SECONDS = 600.0
-
-
-def mounted(app: App[Any], screen: type[Screen[Any]], selector: str) -> bool:
-    """The screen on top is a `screen` and has composed the widget `selector` names."""
-    return isinstance(app.screen, screen) and bool(app.screen.query(selector))
 
 
 async def synced(pilot: Pilot[Any]) -> None:
