@@ -38,7 +38,14 @@ from tests.integration.real_store import (
 )
 from tests.waiting import wait_for
 
-pytestmark = [pytest.mark.sandbox, pytest.mark.real_node, pytest.mark.slow]
+# The first test waits for the module's fixtures too: image builds (a changed collection
+# rebuilds the execution environment), the platform, Argo and two stores.
+pytestmark = [
+    pytest.mark.sandbox,
+    pytest.mark.real_node,
+    pytest.mark.slow,
+    pytest.mark.timeout(3600),
+]
 
 FIRST, SECOND = "shop-a", "shop-b"
 REAL_NODE = "sandbox-real-1"

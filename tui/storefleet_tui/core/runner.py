@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 import ansible_runner
 
-from storefleet_tui.core import artifacts
+from storefleet_tui.core import artifacts, extravars_file
 from storefleet_tui.core.secret_guard import refuse_secrets
 
 EventSink = Callable[[Mapping[str, Any]], None]
@@ -114,7 +114,11 @@ class RunnerBridge:
             ident=ident,
             playbook=request.playbook,
             inventory=str(settings.inventory),
-            extravars=dict(request.extravars),
+            # A file, not a dict: runner would pass a dict as `-e <json>`, which Ansible
+            # templates; the file marks every value as text.
+            extravars=str(
+                extravars_file.write(run.artifact_dir / "extravars.yml", request.extravars)
+            ),
             envvars={
                 # ansible-playbook from the same environment as this package, first.
                 "PATH": os.pathsep.join(
