@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import urllib.error
+import urllib.parse
 import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -76,6 +77,26 @@ class Edge:
         except urllib.error.HTTPError as error:
             return error.code, _json_or_text(error.read())
 
+    def page(self, path: str = "/", hops: int = 5) -> tuple[int, str]:
+        """GET a page through the edge, following the store's own redirects (the
+        storefront sends `/` to its default region) with the store's Host header."""
+        opener = urllib.request.build_opener(_NoRedirect)
+        for _ in range(hops):
+            request = urllib.request.Request(
+                f"http://{EDGE_HOST}:{EDGE_HTTP_PORT}{path}", headers={"Host": self.host}
+            )
+            try:
+                with opener.open(request, timeout=60) as response:
+                    return response.status, response.read().decode(errors="replace")
+            except urllib.error.HTTPError as error:
+                location = error.headers.get("location", "")
+                if error.code not in (301, 302, 303, 307, 308) or not location:
+                    return error.code, error.read().decode(errors="replace")
+                parsed = urllib.parse.urlsplit(location)
+                assert parsed.netloc in ("", self.host), f"{path} leaves the store: {location}"
+                path = urllib.parse.urlunsplit(("", "", parsed.path or "/", parsed.query, ""))
+        raise AssertionError(f"more than {hops} redirects from {self.origin}")
+
     def admin_token(self, email: str, password: str) -> str:
         status, body = self.request("/auth/user/emailpass", {"email": email, "password": password})
         assert status == 200, f"admin login through the edge answered {status}: {body}"
@@ -88,6 +109,14 @@ class Edge:
         )
         assert status == 200, f"GET /admin/orders answered {status}: {body}"
         return list(body["orders"])
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Hand redirects back to the caller: their host is the store's, which only the edge
+    (not DNS) resolves here."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
 
 
 def _json_or_text(raw: bytes) -> Any:

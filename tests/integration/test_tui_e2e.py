@@ -1,5 +1,9 @@
 """The TUI end to end: Pilot drives the app on the real LocalBackend, ansible-runner runs
-the collection's playbooks against the sandbox, the Store watch feeds the table."""
+the collection's playbooks against the sandbox, the Store watch feeds the table.
+
+The form's store goes where the sandbox inventory puts stores, the real node, with the
+images the project built: Ready in the table means it serves, and the storefront URL the
+TUI shows answers through the edge."""
 
 from __future__ import annotations
 
@@ -26,6 +30,7 @@ from storefleet_tui.widgets.detail.credentials import CredentialsView
 from storefleet_tui.widgets.fleet.store_table import StoreTable
 from storefleet_tui.widgets.run.run_tree import RunTree
 from tests.integration.ansible_run import PLATFORM_NAMESPACE, kubectl_json, store
+from tests.integration.real_store import Edge, build_images
 from tests.integration.test_platform_playbook import ensure_platform
 from tests.unit.tui.driving import screen_text, settle
 from tests.unit.tui.recorded import REPO
@@ -34,8 +39,8 @@ pytestmark = [pytest.mark.sandbox, pytest.mark.slow, pytest.mark.asyncio]
 
 NAME = "tuishop"
 SIZE = (120, 36)
-# A store run on the sandbox takes about a minute; generous for a shared CPU.
-RUN_SECONDS = 420.0
+# A store on the real node is Ready in about four minutes; generous for a shared CPU.
+RUN_SECONDS = 900.0
 CAP_QUOTA = "storefleet-store-cap"
 
 
@@ -95,9 +100,12 @@ async def create_through_the_form(pilot: Pilot[None], name: str) -> RunSession:
     return screen.session
 
 
+@pytest.mark.real_node
+@pytest.mark.timeout(3600)
 async def test_create_watch_reveal_and_delete_a_store(
     tui: StorefleetApp, platform: SandboxClient, tmp_path: Path
 ) -> None:
+    build_images(platform, tmp_path / "images")  # cached: the registry has them already
     app = tui
     screens: list[str] = []  # everything shown before the reveal
     async with app.run_test(size=SIZE) as pilot:
@@ -147,6 +155,10 @@ async def test_create_watch_reveal_and_delete_a_store(
         await settle(pilot, lambda: detail.details is not None, 30)
         await pilot.pause(0.2)
         screens.append(screen_text(app))
+        edge = Edge(NAME)
+        assert edge.origin in screen_text(app), "the detail shows no storefront URL"
+        status, page = edge.page("/")
+        assert status == 200 and "<html" in page.lower(), (status, page[:300])
         secrets = secret_values(platform, NAME)
         generated = [value for value in secrets.values() if len(value) >= 12 and "@" not in value]
         assert len(generated) >= 4, secrets.keys()
