@@ -10,6 +10,7 @@ STOREFLEET_SANDBOX_DIR=<dir> attaches to a running sandbox instead of starting o
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import statistics
 import subprocess
@@ -23,6 +24,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO_ROOT))
 
 from storefleet_sandbox import Sandbox, SandboxClient  # noqa: E402
+from tests.integration.ansible_run import ON_SIMULATED_NODES  # noqa: E402
 
 ROUNDS = int(os.environ.get("STOREFLEET_BENCH_ROUNDS", "2"))
 BASELINE = REPO_ROOT / "tests" / "bench" / "store_lifecycle_baseline.sh"
@@ -58,7 +60,9 @@ def timed(argv: list[str], env: dict[str, str]) -> float:
 
 
 def playbook(name: str, store: str) -> list[str]:
-    return ["ansible-playbook", f"storefleet.platform.{name}", "-e", f"store_name={store}"]
+    # The baseline script's pods land on the simulated nodes: so do the playbook's.
+    extravars = {**ON_SIMULATED_NODES, "store_name": store}
+    return ["ansible-playbook", f"storefleet.platform.{name}", "-e", json.dumps(extravars)]
 
 
 def main() -> int:
