@@ -10,6 +10,9 @@ from __future__ import annotations
 from tests.awx_server.data import inventory_data, role_surveys, survey_of
 from tests.awx_server.server import AwxTestServer
 
+# The test server's user who may launch and cancel jobs, and nothing else.
+OPERATOR = "operator-token"
+
 
 def configure_templates(server: AwxTestServer, inventory: str = "local") -> None:
     """The inventory's job templates with the role's surveys, on the recorded AWX."""

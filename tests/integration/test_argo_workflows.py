@@ -53,11 +53,6 @@ NODE_LINE = re.compile(
 
 
 @pytest.fixture(scope="module")
-def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("argo")
-
-
-@pytest.fixture(scope="module")
 def argo_runs(sandbox: SandboxClient, workdir: Path) -> tuple[PlaybookRun, PlaybookRun]:
     """The platform, then the argo playbook twice."""
     apply_platform(sandbox, workdir)

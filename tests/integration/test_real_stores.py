@@ -52,11 +52,6 @@ REAL_NODE = "sandbox-real-1"
 
 
 @pytest.fixture(scope="module")
-def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("real-stores")
-
-
-@pytest.fixture(scope="module")
 def release(sandbox: SandboxClient, workdir: Path) -> dict[str, str]:
     """The platform, the images built and recorded, and Argo with its templates."""
     apply_platform(sandbox, workdir)

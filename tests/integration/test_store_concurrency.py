@@ -12,7 +12,6 @@ from storefleet_sandbox import SandboxClient
 from tests.helm import helm_history
 from tests.integration.ansible_run import (
     PLATFORM_NAMESPACE,
-    apply_platform,
     namespace_exists,
     run_playbooks_at_once,
     running_pods_ready,
@@ -22,17 +21,6 @@ from tests.integration.ansible_run import (
 pytestmark = [pytest.mark.sandbox, pytest.mark.slow]
 
 CAP_QUOTA = "storefleet-store-cap"
-
-
-@pytest.fixture(scope="module")
-def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("store-concurrency")
-
-
-@pytest.fixture(scope="module")
-def platform(sandbox: SandboxClient, workdir: Path) -> SandboxClient:
-    apply_platform(sandbox, workdir)
-    return sandbox
 
 
 def _create_all(sandbox: SandboxClient, names: list[str], workdir: Path) -> dict:

@@ -24,7 +24,6 @@ from tests.integration.ansible_run import (
     PLATFORM_NAMESPACE,
     PlaybookRun,
     QuotaWatch,
-    apply_platform,
     assert_not_changed,
     kubectl_json,
     quota_failed_create_events,
@@ -40,17 +39,6 @@ NAME = "ledger"
 NAMESPACE = f"store-{NAME}"
 UPGRADED_TAG = "0.2.0-data"
 NEWER_SCHEMA = {"sandbox.storefleet.io/exit-code": "3"}
-
-
-@pytest.fixture(scope="module")
-def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("store-data")
-
-
-@pytest.fixture(scope="module")
-def platform(sandbox: SandboxClient, workdir: Path) -> SandboxClient:
-    apply_platform(sandbox, workdir)
-    return sandbox
 
 
 @pytest.fixture(scope="module")

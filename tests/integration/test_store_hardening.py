@@ -22,7 +22,6 @@ from storefleet_sandbox import SandboxClient
 from tests.integration.ansible_run import (
     PLATFORM_NAMESPACE,
     api_server_addresses,
-    apply_platform,
     kubectl_json,
     namespace_exists,
     run_playbook,
@@ -34,17 +33,6 @@ from tests.waiting import wait_for
 pytestmark = [pytest.mark.sandbox, pytest.mark.slow]
 
 CREDENTIALS = "store-credentials"
-
-
-@pytest.fixture(scope="module")
-def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("store-hardening")
-
-
-@pytest.fixture(scope="module")
-def platform(sandbox: SandboxClient, workdir: Path) -> SandboxClient:
-    apply_platform(sandbox, workdir)
-    return sandbox
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,6 @@ from tests.helm import helm_history
 from tests.integration.ansible_run import (
     PLATFORM_NAMESPACE,
     QuotaWatch,
-    apply_platform,
     assert_not_changed,
     deployment_images,
     kubectl_json,
@@ -39,17 +38,6 @@ CREDENTIAL_KEYS = {
     "admin-email",
     "admin-password",
 }
-
-
-@pytest.fixture(scope="module")
-def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("store-lifecycle")
-
-
-@pytest.fixture(scope="module")
-def platform(sandbox: SandboxClient, workdir: Path) -> SandboxClient:
-    apply_platform(sandbox, workdir)
-    return sandbox
 
 
 def test_create_makes_a_ready_store(platform: SandboxClient, workdir: Path) -> None:

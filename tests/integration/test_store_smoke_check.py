@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from storefleet_sandbox import SandboxClient
-from tests.integration.ansible_run import apply_platform, run_playbook
+from tests.integration.ansible_run import run_playbook
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.slow]
 
@@ -21,17 +21,6 @@ ON_SIMULATED_NODES = {
     "store_pod_node_selector": {},
     "store_pod_tolerations": [],
 }
-
-
-@pytest.fixture(scope="module")
-def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("smoke-check")
-
-
-@pytest.fixture(scope="module")
-def platform(sandbox: SandboxClient, workdir: Path) -> SandboxClient:
-    apply_platform(sandbox, workdir)
-    return sandbox
 
 
 def test_missing_store_fails_with_its_name(platform: SandboxClient, workdir: Path) -> None:

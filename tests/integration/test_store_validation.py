@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from storefleet_sandbox import SandboxClient
-from tests.integration.ansible_run import PLATFORM_NAMESPACE, apply_platform, run_playbook
+from tests.integration.ansible_run import PLATFORM_NAMESPACE, run_playbook
 
 pytestmark = [pytest.mark.sandbox]
 
@@ -19,17 +19,6 @@ HOSTILE_NAMES = {
     "too-long": ("a" * 64, "at most"),
     "empty": ("", ""),
 }
-
-
-@pytest.fixture(scope="module")
-def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("store-validation")
-
-
-@pytest.fixture(scope="module")
-def platform(sandbox: SandboxClient, workdir: Path) -> SandboxClient:
-    apply_platform(sandbox, workdir)
-    return sandbox
 
 
 def _cluster_objects(sandbox: SandboxClient) -> tuple[str, str]:

@@ -8,14 +8,13 @@ copy passes. (A download is checked by get_url against the same sha256.)
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.awx_server.data import REPO
 from tests.shared import ARGO_INSTALL_MANIFEST as ARGO_INSTALL
+from tests.unit.ansible_cli import ansible_cli
 
 pytestmark = [pytest.mark.slow]
 
@@ -33,23 +32,16 @@ PLAY = """
 def validate(tmp_path: Path, manifest: Path) -> subprocess.CompletedProcess[str]:
     playbook = tmp_path / "validate.yml"
     playbook.write_text(PLAY)
-    return subprocess.run(
-        [
-            "ansible-playbook",
-            "-i",
-            "localhost,",
-            "-c",
-            "local",
-            str(playbook),
-            "-e",
-            json.dumps({"argo_install_manifest": str(manifest)}),
-        ],
-        cwd=REPO,
-        env={**os.environ, "ANSIBLE_CONFIG": str(REPO / "ansible.cfg")},
-        capture_output=True,
-        text=True,
+    return ansible_cli(
+        "ansible-playbook",
+        "-i",
+        "localhost,",
+        "-c",
+        "local",
+        str(playbook),
+        "-e",
+        json.dumps({"argo_install_manifest": str(manifest)}),
         timeout=300,
-        check=False,
     )
 
 

@@ -13,19 +13,14 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
-from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
-
-from storefleet_sandbox.client import REPO_ROOT
-from tests.helm import STORE_CHART as CHART
-from tests.helm import helm_template
-from tests.unit.chart import VALUES
-
-_AnsibleCollectionFinder(paths=[str(REPO_ROOT / ".collections")])._install()
-
-from ansible_collections.storefleet.platform.plugins.module_utils.image_reference import (  # noqa: E402
+from ansible_collections.storefleet.platform.plugins.module_utils.image_reference import (
     REPOSITORY_PATTERN,
     TAG_PATTERN,
 )
+
+from tests.helm import STORE_CHART as CHART
+from tests.helm import helm_template
+from tests.unit.chart import VALUES
 
 SCHEMA = json.loads((CHART / "values.schema.json").read_text())
 CI_VALUES = sorted((CHART / "ci").glob("*-values.yaml"))

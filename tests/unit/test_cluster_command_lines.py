@@ -13,16 +13,11 @@ from typing import Any
 import pytest
 from ansible.inventory.manager import InventoryManager
 from ansible.parsing.dataloader import DataLoader
-from ansible.plugins.loader import init_plugin_loader
 from ansible.template import Templar, trust_as_template
-from ansible.utils.collection_loader import AnsibleCollectionConfig
 from ansible.vars.manager import VariableManager
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ROLES = REPO_ROOT / "roles"
-
-if AnsibleCollectionConfig.collection_finder is None:
-    init_plugin_loader([str(REPO_ROOT / ".collections")])
 
 
 def role_vars(

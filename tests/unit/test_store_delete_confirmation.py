@@ -9,41 +9,32 @@ play go on to the cluster (where it then fails, which shows it got past the chec
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from typing import Any
 
 import pytest
 
 from tests.awx_server.data import REPO
+from tests.unit.ansible_cli import ansible_cli
 
 pytestmark = [pytest.mark.slow]
 
 
 def delete(tmp_path: Any, **extravars: str) -> tuple[int, list[tuple[str, dict[str, Any]]]]:
     env = {
-        **os.environ,
-        "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"),
         "ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json",
         "ANSIBLE_LOAD_CALLBACK_PLUGINS": "1",
         # A cluster that does not exist: any read of it fails.
         "STOREFLEET_KUBECONFIG": str(tmp_path / "no-such-kubeconfig"),
     }
-    done = subprocess.run(
-        [
-            "ansible-playbook",
-            "-i",
-            str(REPO / "inventories" / "sandbox"),
-            "playbooks/store_delete.yml",
-            "-e",
-            json.dumps(extravars),
-        ],
-        cwd=REPO,
+    done = ansible_cli(
+        "ansible-playbook",
+        "-i",
+        str(REPO / "inventories" / "sandbox"),
+        "playbooks/store_delete.yml",
+        "-e",
+        json.dumps(extravars),
         env=env,
-        capture_output=True,
-        text=True,
         timeout=300,
-        check=False,
     )
     report = json.loads(done.stdout)
     tasks = [

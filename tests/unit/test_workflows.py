@@ -10,22 +10,19 @@ from typing import Any
 
 import pytest
 import yaml
-from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-_AnsibleCollectionFinder(paths=[str(REPO_ROOT / ".collections")])._install()
-
-from ansible_collections.storefleet.platform.plugins.module_utils import (  # noqa: E402
+from ansible_collections.storefleet.platform.plugins.module_utils import (
     platform_names,
     store_request,
 )
-from ansible_collections.storefleet.platform.plugins.module_utils.argo import (  # noqa: E402
+from ansible_collections.storefleet.platform.plugins.module_utils.argo import (
     dag_task_order,
     entry_dag_tasks,
 )
-from ansible_collections.storefleet.platform.plugins.module_utils.argo_templates import (  # noqa: E402
+from ansible_collections.storefleet.platform.plugins.module_utils.argo_templates import (
     workflow_template as applied_template,
 )
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 WORKFLOWS = REPO_ROOT / "workflows"
 PHASES_DIR = REPO_ROOT / "roles/store/tasks/phases"

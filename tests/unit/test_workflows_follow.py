@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
-from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-_AnsibleCollectionFinder(paths=[str(REPO_ROOT / ".collections")])._install()
-
-from ansible_collections.storefleet.platform.plugins.module_utils.argo import (  # noqa: E402
+from ansible_collections.storefleet.platform.plugins.module_utils.argo import (
     DagError,
     changed_rows,
     dag_task_order,

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 from ansible.errors import AnsibleError
-from ansible.parsing.dataloader import DataLoader
-from ansible.template import Templar, trust_as_template
 from ansible_collections.storefleet.platform.plugins.module_utils import backups
+
+from tests.unit.plugins.templating import render
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -92,11 +92,6 @@ def test_anything_but_records_is_refused(bad: Any) -> None:
 def test_keep_must_keep_one() -> None:
     with pytest.raises(backups.BackupError, match="keep must be at least 1"):
         backups.add_backup(LIST, record("20260104-090000-on-request"), keep=0)
-
-
-def render(expression: str, **variables: object) -> object:
-    templar = Templar(loader=DataLoader(), variables=variables)
-    return templar.template(trust_as_template("{{ " + expression + " }}"))
 
 
 def test_filters_through_ansible_templating() -> None:

@@ -7,14 +7,9 @@ from pathlib import Path
 
 import pytest
 from ansible.errors import AnsibleError
-from ansible.parsing.dataloader import DataLoader
-from ansible.template import Templar, trust_as_template
 from ansible_collections.storefleet.platform.plugins.filter import store as store_filters
 
-
-def render(expression: str, **variables: object) -> object:
-    templar = Templar(loader=DataLoader(), variables=variables)
-    return templar.template(trust_as_template("{{ " + expression + " }}"))
+from tests.unit.plugins.templating import render
 
 
 def test_filter_module_lists_the_contract_names() -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ from storefleet_tui.core.events import RunModel
 from storefleet_tui.core.runner import RunRequest
 from storefleet_tui.core.settings import load
 from tests.awx_server import AwxTestServer, recorded
-from tests.awx_server.configured import configure_templates
+from tests.awx_server.configured import OPERATOR, configure_templates
 from tests.awx_server.data import INVENTORIES, inventory_data
 from tests.unit.tui.recorded import RecordedBackend, events
 
@@ -43,18 +43,6 @@ CREATE = RunRequest(
     },
     title="create acme",
 )
-
-# The test server's user who may launch and cancel jobs, and nothing else.
-OPERATOR = "operator-token"
-
-
-@pytest.fixture
-def awx() -> Iterator[AwxTestServer]:
-    with AwxTestServer(seed="recorded") as server:
-        configure_templates(server)
-        yield server
-        assert server.violations == []
-        assert server.ignored == []
 
 
 def backend(awx: AwxTestServer, token: str = OPERATOR) -> AwxBackend:

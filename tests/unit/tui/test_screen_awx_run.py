@@ -7,7 +7,6 @@ words. The fleet comes from recorded Store objects (RecordedBackend)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,24 +26,12 @@ from storefleet_tui.screens.runs import RunsScreen
 from storefleet_tui.widgets.run.run_summary import RunSummary
 from storefleet_tui.widgets.run.run_tree import RunTree
 from tests.awx_server import AwxTestServer
-from tests.awx_server.configured import configure_templates
+from tests.awx_server.configured import OPERATOR
 from tests.unit.tui.driving import screen_text, settle
 from tests.unit.tui.entry import NOW, form_repo
 from tests.unit.tui.recorded import RecordedBackend, events
 
 pytestmark = pytest.mark.asyncio
-
-# The test server's user who may launch and cancel jobs, and nothing else.
-OPERATOR = "operator-token"
-
-
-@pytest.fixture
-def awx() -> Iterator[AwxTestServer]:
-    with AwxTestServer(seed="recorded") as server:
-        configure_templates(server)
-        yield server
-        assert server.violations == []
-        assert server.ignored == []
 
 
 def awx_app(awx: AwxTestServer, tmp_path: Path, token: str = OPERATOR) -> StorefleetApp:

@@ -73,9 +73,7 @@ class TestCreate:
             name = app.screen.query_one("#field-store_name")
             await settle(pilot, lambda: name.has_focus, timeout=PATIENCE)
             await pilot.press(*"My_Store")
-            await drawn(
-                pilot, ["My_Store", "has uppercase letters ('M', 'S')"], timeout=PATIENCE
-            )
+            await drawn(pilot, ["My_Store", "has uppercase letters ('M', 'S')"], timeout=PATIENCE)
             steady_cursors(app)
 
         app = make_app(repo=form_repo(tmp_path))
