@@ -130,6 +130,7 @@ class Sandbox(SandboxClient):
                 clear_host()
                 self.api_address = host.host_address()
             self._start_control_plane()
+            self._install_gateway_api()
             self._start_nodes()
             if self.real_node_count:
                 self._start_real_nodes()
@@ -322,6 +323,12 @@ class Sandbox(SandboxClient):
 
     # -- simulated nodes ---------------------------------------------------------------
 
+    def _install_gateway_api(self) -> None:
+        """The Gateway API types, with or without an edge to serve them: the platform's
+        Gateway and the stores' HTTPRoutes are applied on simulated nodes too."""
+        self.kubectl("apply", "--server-side", "-f", str(GATEWAY_API_CRDS))
+        self.kubectl("wait", "--for=condition=Established", "crd", "--all", "--timeout=60s")
+
     def _start_nodes(self) -> None:
         kwok_config = self._component_kubeconfig("kwok", "kwok", "system:masters")
         kwok_port = free_port()
@@ -428,8 +435,6 @@ class Sandbox(SandboxClient):
             "create", "clusterrolebinding", "storefleet-sandbox:apiserver-kubelet",
             "--clusterrole=system:kubelet-api-admin", "--user=kube-apiserver-kubelet-client",
         )  # fmt: skip
-        self.kubectl("apply", "--server-side", "-f", str(GATEWAY_API_CRDS))
-        self.kubectl("wait", "--for=condition=Established", "crd", "--all", "--timeout=60s")
         self._apply(addons.edge_access())
 
     def _start_node_network(self) -> None:
