@@ -56,7 +56,7 @@ tools: ## Install system packages, the virtualenv and the sandbox binaries
 	tools/install.sh all
 
 .PHONY: test
-test: tools lint test-unit test-integration e2e ## Everything: tools, lint and every test layer
+test: tools lint test-unit test-integration faults e2e ## Everything: tools, lint and every test layer
 
 .PHONY: test-unit
 test-unit: ## Unit tests (no cluster)
@@ -66,6 +66,10 @@ test-unit: ## Unit tests (no cluster)
 test-integration: ## Integration tests on a fresh sandbox cluster (its lifecycle test first, alone)
 	$(PYTEST) tests/integration/test_sandbox_lifecycle.py
 	$(PYTEST) tests/integration --ignore=tests/integration/test_sandbox_lifecycle.py
+
+.PHONY: faults
+faults: ## Fault suite on its own sandbox (simulated nodes), then its table: fault, step, outcome, seconds
+	STOREFLEET_SANDBOX_REAL_NODES=0 $(PYTEST) tests/faults
 
 .PHONY: test-snapshot-update
 test-snapshot-update: ## Regenerate the TUI snapshots (review the SVG diff before committing)
