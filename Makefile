@@ -67,6 +67,10 @@ test-integration: ## Integration tests on a fresh sandbox cluster (its lifecycle
 	$(PYTEST) tests/integration/test_sandbox_lifecycle.py
 	$(PYTEST) tests/integration --ignore=tests/integration/test_sandbox_lifecycle.py
 
+.PHONY: faults
+faults: ## Fault suite on its own sandbox (simulated nodes), then its table: fault, step, outcome, seconds
+	STOREFLEET_SANDBOX_REAL_NODES=0 $(PYTEST) tests/faults
+
 .PHONY: test-snapshot-update
 test-snapshot-update: ## Regenerate the TUI snapshots (review the SVG diff before committing)
 	$(PYTEST) tests/unit/tui/test_snapshots.py --snapshot-update

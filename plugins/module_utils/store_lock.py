@@ -11,6 +11,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import datetime
+import re
 
 from .naming import MANAGED_BY, STORE_LABEL
 from .platform_names import lock_name
@@ -67,13 +68,34 @@ def expires_at(spec):
     return renewed + datetime.timedelta(seconds=seconds)
 
 
-def may_take(spec, holder, now):
-    """Whether `holder` may take a Lease with this spec: it is free, its own, or expired."""
+_HOLDER = re.compile(r"[^@/]*@([^/]+)/([0-9]+)/[0-9a-f]+")
+
+
+def holder_identity(user, host, controller_pid, token):
+    """Who holds a lock: user@host/pid/token. The pid is the ansible-playbook process that
+    runs the play (0 if unknown), so a run on the same host can tell the holder was
+    cancelled or killed (no `always` block gave the lock back) and need not wait it out."""
+    return "%s@%s/%d/%s" % (user, host, controller_pid, token)
+
+
+def holder_controller(holder):
+    """(host, pid) of a holder written by holder_identity; None for any other holder."""
+    match = _HOLDER.fullmatch(holder or "")
+    if match is None:
+        return None
+    return match.group(1), int(match.group(2))
+
+
+def may_take(spec, holder, now, controller_gone=None):
+    """Whether `holder` may take a Lease with this spec: it is free, its own, expired, or
+    its holder's controller process is gone (`controller_gone(holder)` says so)."""
     current = spec.get("holderIdentity") or ""
     if not current or current == holder:
         return True
     ends = expires_at(spec)
-    return ends is not None and ends <= now
+    if ends is not None and ends <= now:
+        return True
+    return controller_gone is not None and bool(controller_gone(current))
 
 
 def busy_message(store, namespace, spec):

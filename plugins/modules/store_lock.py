@@ -20,7 +20,8 @@ description:
     this holder's, or expired. A Lease held by another live run is waited for up to
     O(wait) seconds, then the module fails naming the holder and when its claim expires.
   - The claim lasts O(duration) seconds, sized to the longest run, so a run that crashed
-    blocks the store for at most that long.
+    blocks the store for at most that long; a run on the same host takes it over at once
+    when the holder's ansible-playbook process has ended (cancelled or killed).
   - With O(state=released), deletes the Lease when O(holder) holds it; anything else is
     left alone.
   - A lock leaves nothing behind once released, so the module never reports a change.
@@ -95,6 +96,7 @@ waited:
 import datetime
 import getpass
 import json
+import os
 import socket
 import time
 import uuid
@@ -116,6 +118,8 @@ from ansible_collections.storefleet.platform.plugins.module_utils.platform_names
 )
 from ansible_collections.storefleet.platform.plugins.module_utils.store_lock import (
     busy_message,
+    holder_controller,
+    holder_identity,
     lease_body,
     may_take,
 )
@@ -136,12 +140,51 @@ def argument_spec():
 
 
 def new_holder():
-    """Who runs this: user and host (a pod's name in a pod) and a part of its own."""
+    """Who runs this: user and host (a pod's name in a pod), the play's ansible-playbook
+    process and a part of its own."""
     try:
         user = getpass.getuser()
     except (KeyError, OSError):
         user = "uid-unknown"
-    return "%s@%s/%s" % (user, socket.gethostname(), uuid.uuid4().hex[:12])
+    return holder_identity(user, socket.gethostname(), controller_pid(), uuid.uuid4().hex[:12])
+
+
+def is_controller(pid):
+    """Whether process `pid` runs ansible-playbook (a reused pid runs something else)."""
+    try:
+        with open("/proc/%d/cmdline" % pid, "rb") as cmdline:
+            return b"ansible-playbook" in cmdline.read()
+    except OSError:
+        return False
+
+
+def parent_of(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as stat:
+            # pid (comm) state ppid ...: comm may hold spaces and parentheses.
+            return int(stat.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def controller_pid():
+    """The ansible-playbook process of this play: the outermost ancestor running it (its
+    task workers are forks of it). 0 when there is none to find."""
+    pid, found = os.getppid(), 0
+    while pid > 1:
+        if is_controller(pid):
+            found = pid
+        pid = parent_of(pid)
+    return found
+
+
+def controller_gone(holder):
+    """Whether `holder` ran on this host and its ansible-playbook process has ended."""
+    controller = holder_controller(holder)
+    if controller is None:
+        return False
+    host, pid = controller
+    return host == socket.gethostname() and pid > 0 and not is_controller(pid)
 
 
 def now():
@@ -170,7 +213,7 @@ def acquire(module, api):
         lease = read_lease(module, api, namespace, name)
         spec = (lease or {}).get("spec") or {}
         moment = now()
-        if lease is None or may_take(spec, holder, moment):
+        if lease is None or may_take(spec, holder, moment, controller_gone):
             body = lease_body(
                 store,
                 namespace,

@@ -9,6 +9,10 @@ that land on them, behind a taint; the sandbox registry feeds them images and Tr
 on loopback is the edge. rancher's local-path-provisioner serves the default
 StorageClass, and once Argo's CRDs are installed the sandbox runs Argo's
 workflow-controller, as the controller Deployment would on a real cluster.
+
+`Sandbox.components` is the fault API: stop, kill, pause and start again one component
+(etcd, kube-apiserver, the workflow-controller, ...) keeping its ports, data and
+certificates.
 """
 
 from __future__ import annotations
@@ -19,11 +23,13 @@ import shutil
 import ssl
 import threading
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import addons, edge, host, network, registry
 from .client import ADDON_IMAGES_FILE, ARGO_NAMESPACE, ARGO_PID_FILE, SandboxClient, tool
+from .components import Component, Components, always_ready
 from .images import ensure_addon_images
 from .kubeconfig import write_kubeconfig
 from .node import NodeLayout, RealNode, clear_node, clear_unrecorded_node
@@ -93,6 +99,8 @@ class Sandbox(SandboxClient):
         self.api_port = 0
         self.api_address = "127.0.0.1"
         self._processes: list[ManagedProcess] = []
+        # The control plane, kwok, storage and the workflow-controller, by name.
+        self.components = Components()
         # Started after the control plane, stopped before the real nodes.
         self._host_services: list[ManagedProcess] = []
         self.real_nodes: list[RealNode] = []
@@ -122,6 +130,7 @@ class Sandbox(SandboxClient):
                 clear_host()
                 self.api_address = host.host_address()
             self._start_control_plane()
+            self._install_gateway_api()
             self._start_nodes()
             if self.real_node_count:
                 self._start_real_nodes()
@@ -157,11 +166,18 @@ class Sandbox(SandboxClient):
     # -- control plane -----------------------------------------------------------------
 
     def _spawn(
-        self, name: str, argv: list[str], env: dict[str, str] | None = None
+        self,
+        name: str,
+        argv: list[str],
+        env: dict[str, str] | None = None,
+        ready: Callable[[], bool] = always_ready,
+        what: str = "its start",
     ) -> ManagedProcess:
+        """Start a component; `ready` says it serves (waited for by the caller)."""
         process = ManagedProcess(name, argv, self.logs / f"{name}.log", env)
         process.start()
         self._processes.append(process)
+        self.components.add(name, Component(process, ready, what))
         return process
 
     def _start_control_plane(self) -> None:
@@ -171,7 +187,7 @@ class Sandbox(SandboxClient):
         self.api_port = free_port()
         server = f"https://{self.api_address}:{self.api_port}"
 
-        etcd = self._spawn(
+        self._spawn(
             "etcd",
             [
                 tool("etcd"),
@@ -186,12 +202,12 @@ class Sandbox(SandboxClient):
                 "--unsafe-no-fsync",
                 "--log-level=warn",
             ],
-        )
-        etcd.wait_until(
-            lambda: _http_json(f"http://127.0.0.1:{etcd_port}/health").get("health") == "true",
-            timeout=30,
+            ready=lambda: (
+                _http_json(f"http://127.0.0.1:{etcd_port}/health").get("health") == "true"
+            ),
             what="healthy etcd",
         )
+        self.components.wait_ready("etcd", timeout=30)
 
         serving = pki.issue(
             "apiserver",
@@ -209,7 +225,7 @@ class Sandbox(SandboxClient):
         )
         # The API server calls the kubelets (logs, exec) with a certificate of its own.
         kubelet_client = pki.issue("apiserver-kubelet-client", "kube-apiserver-kubelet-client")
-        apiserver = self._spawn(
+        self._spawn(
             "kube-apiserver",
             [
                 tool("kube-apiserver"),
@@ -237,14 +253,12 @@ class Sandbox(SandboxClient):
                 "--event-ttl=1h",
                 "--v=0",
             ],
+            ready=lambda: self.kubectl("get", "--raw=/readyz", check=False).strip() == "ok",
+            what="ready API server",
         )
         admin = pki.issue("admin", "storefleet-sandbox-admin", organization="system:masters")
         write_kubeconfig(self.kubeconfig, server, pki.ca.cert, admin, "admin")
-        apiserver.wait_until(
-            lambda: self.kubectl("get", "--raw=/readyz", check=False).strip() == "ok",
-            timeout=90,
-            what="ready API server",
-        )
+        self.components.wait_ready("kube-apiserver", timeout=90)
 
         def component_kubeconfig(name: str, common_name: str, org: str | None = None) -> Path:
             client = pki.issue(name, common_name, organization=org)
@@ -275,10 +289,12 @@ class Sandbox(SandboxClient):
                 "--resource-quota-sync-period=15s",
                 "--v=0",
             ],
+            ready=lambda: _https_ok(f"https://127.0.0.1:{cm_port}/healthz"),
+            what="healthz",
         )
         scheduler_config = component_kubeconfig("scheduler", "system:kube-scheduler")
         scheduler_port = free_port()
-        scheduler = self._spawn(
+        self._spawn(
             "kube-scheduler",
             [
                 tool("kube-scheduler"),
@@ -290,13 +306,11 @@ class Sandbox(SandboxClient):
                 "--leader-elect=false",
                 "--v=0",
             ],
+            ready=lambda: _https_ok(f"https://127.0.0.1:{scheduler_port}/healthz"),
+            what="healthz",
         )
-        controller_manager.wait_until(
-            lambda: _https_ok(f"https://127.0.0.1:{cm_port}/healthz"), 60, "healthz"
-        )
-        scheduler.wait_until(
-            lambda: _https_ok(f"https://127.0.0.1:{scheduler_port}/healthz"), 60, "healthz"
-        )
+        self.components.wait_ready("kube-controller-manager", timeout=60)
+        self.components.wait_ready("kube-scheduler", timeout=60)
         # Pods cannot be created before the service-account controller made `default`.
         controller_manager.wait_until(
             lambda: bool(self.kubectl("get", "serviceaccount", "default", "-o", "name")),
@@ -309,17 +323,26 @@ class Sandbox(SandboxClient):
 
     # -- simulated nodes ---------------------------------------------------------------
 
+    def _install_gateway_api(self) -> None:
+        """The Gateway API types, with or without an edge to serve them: the platform's
+        Gateway and the stores' HTTPRoutes are applied on simulated nodes too."""
+        self.kubectl("apply", "--server-side", "-f", str(GATEWAY_API_CRDS))
+        self.kubectl("wait", "--for=condition=Established", "crd", "--all", "--timeout=60s")
+
     def _start_nodes(self) -> None:
         kwok_config = self._component_kubeconfig("kwok", "kwok", "system:masters")
+        kwok_port = free_port()
         kwok = self._spawn(
             "kwok",
             [
                 tool("kwok"),
                 f"--kubeconfig={kwok_config}",
                 f"--config={MANIFESTS / 'kwok.yaml'}",
-                f"--server-address=127.0.0.1:{free_port()}",
+                f"--server-address=127.0.0.1:{kwok_port}",
                 "--node-ip=10.0.0.10",
             ],
+            ready=lambda: _http_ok(f"http://127.0.0.1:{kwok_port}/healthz"),
+            what="healthz",
         )
         self.kubectl("apply", "-f", "-", input_text=json.dumps(self._node_list()))
         kwok.wait_until(self._nodes_ready, timeout=60, what="Ready nodes")
@@ -412,8 +435,6 @@ class Sandbox(SandboxClient):
             "create", "clusterrolebinding", "storefleet-sandbox:apiserver-kubelet",
             "--clusterrole=system:kubelet-api-admin", "--user=kube-apiserver-kubelet-client",
         )  # fmt: skip
-        self.kubectl("apply", "--server-side", "-f", str(GATEWAY_API_CRDS))
-        self.kubectl("wait", "--for=condition=Established", "crd", "--all", "--timeout=60s")
         self._apply(addons.edge_access())
 
     def _start_node_network(self) -> None:
@@ -538,10 +559,16 @@ class Sandbox(SandboxClient):
             },
         )
         self.argo_controller.start()
-        (self.directory / ARGO_PID_FILE).write_text(str(self.argo_controller.pid))
+        self._write_argo_pid(self.argo_controller)
+        self.components.add(
+            "workflow-controller", Component(self.argo_controller, on_start=self._write_argo_pid)
+        )
         # This thread is the controller's parent: it must live as long as the controller
         # (the controller dies with its parent thread), so wait here for the stop.
         self._stop_event.wait()
+
+    def _write_argo_pid(self, controller: ManagedProcess) -> None:
+        (self.directory / ARGO_PID_FILE).write_text(str(controller.pid))
 
 
 def clear_host() -> None:

@@ -93,6 +93,31 @@ class ManagedProcess:
             time.sleep(0.1)
         raise ProcessFailed(f"{self.name}: no {what} after {timeout:.0f}s:\n{self.log_tail()}")
 
+    def kill(self) -> None:
+        """SIGKILL the process group at once, as a crash would end it."""
+        process = self._process
+        if process is None or process.poll() is not None:
+            return
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            return
+        process.wait(10)
+
+    def pause(self) -> None:
+        """Freeze the process group (SIGSTOP): it keeps its ports and answers nothing."""
+        self._signal_running(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        """Let a paused process group run again (SIGCONT)."""
+        self._signal_running(signal.SIGCONT)
+
+    def _signal_running(self, sig: signal.Signals) -> None:
+        if not self.running():
+            raise ProcessFailed(f"{self.name} is not running")
+        assert self._process is not None
+        os.killpg(self._process.pid, sig)
+
     def stop(self, timeout: float = 10.0) -> None:
         """SIGTERM the process group, then SIGKILL whatever is still there."""
         process = self._process
@@ -101,6 +126,8 @@ class ManagedProcess:
         for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 5.0)):
             try:
                 os.killpg(process.pid, sig)
+                # A paused process acts on SIGTERM only once it runs again.
+                os.killpg(process.pid, signal.SIGCONT)
             except ProcessLookupError:
                 return
             try:

@@ -13,7 +13,7 @@ import os
 import re
 import subprocess
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -117,9 +117,12 @@ def run_playbook(
     tags: str | None = None,
     timeout: int = 600,
     real_node: bool = False,
+    event_handler: Callable[[dict[str, Any]], bool] | None = None,
+    cancel_callback: Callable[[], bool] | None = None,
 ) -> PlaybookRun:
     """Run `playbook` (a collection playbook name or a path) against the sandbox; stores
-    go to the simulated nodes unless `real_node`."""
+    go to the simulated nodes unless `real_node`. `event_handler` sees each runner event
+    as it happens; `cancel_callback` returning True cancels the run (as the TUI does)."""
     private_data_dir.mkdir(parents=True, exist_ok=True)
     env = sandbox.env()
     runner = ansible_runner.run(
@@ -139,6 +142,8 @@ def run_playbook(
         },
         quiet=True,
         timeout=timeout,
+        event_handler=event_handler,
+        cancel_callback=cancel_callback,
     )
     return PlaybookRun.from_runner(runner, playbook, private_data_dir)
 

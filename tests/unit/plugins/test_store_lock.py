@@ -51,3 +51,26 @@ def test_times_parse_in_both_forms() -> None:
     assert store_lock.parse_time("2026-01-01T12:00:00.000000Z") == NOW
     assert store_lock.parse_time("2026-01-01T12:00:00Z") == NOW
     assert store_lock.parse_time("soon") is None
+
+
+def test_a_holder_names_its_host_and_controller_process() -> None:
+    holder = store_lock.holder_identity("ops", "laptop", 4242, "1a2b3c")
+    assert holder == "ops@laptop/4242/1a2b3c"
+    assert store_lock.holder_controller(holder) == ("laptop", 4242)
+    # Holders of another form (older runs, a pod's step) name no process.
+    assert store_lock.holder_controller("ops@laptop/1a2b3c") is None
+    assert store_lock.holder_controller("") is None
+
+
+def test_a_live_lock_whose_controller_is_gone_may_be_taken() -> None:
+    live = spec("ops@laptop/4242/1a2b3c", NOW)
+    asked: list[str] = []
+
+    def gone(holder: str) -> bool:
+        asked.append(holder)
+        return True
+
+    assert store_lock.may_take(live, "me", NOW, gone)
+    assert asked == ["ops@laptop/4242/1a2b3c"]
+    assert not store_lock.may_take(live, "me", NOW, lambda holder: False)
+    assert not store_lock.may_take(live, "me", NOW)
