@@ -99,3 +99,62 @@ def host_groups(variables):
     for key, value in sorted((get(VAR_PREFIX + "labels") or {}).items()):
         groups.append(group_name("label", key, value))
     return groups
+
+
+# -- the fleet status table ------------------------------------------------------------
+
+STATUS_COLUMNS = ("store", "phase", "plan", "versions", "revision", "age")
+
+
+def age(created, now):
+    """How long ago `created` (an RFC 3339 time) was, as kubectl shows it: 45s, 12m,
+    3h, 5d; '-' when unknown. `now` is a timezone-aware datetime."""
+    from datetime import datetime
+
+    if not created:
+        return "-"
+    try:
+        then = datetime.fromisoformat(created.replace("Z", "+00:00"))
+    except ValueError:
+        return "-"
+    seconds = max(0, int((now - then).total_seconds()))
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size * (2 if unit != "m" else 1):
+            return "%d%s" % (seconds // size, unit)
+    return "%ds" % seconds
+
+
+def status_row(variables, now):
+    """One store's row of the fleet status from its host variables (host_vars())."""
+    get = variables.get
+    return {
+        "store": get(VAR_PREFIX + "name"),
+        "phase": get(VAR_PREFIX + "phase") or DEFAULT_PHASE,
+        "plan": get(VAR_PREFIX + "plan") or "-",
+        "backend": get(VAR_PREFIX + "backend_tag") or "-",
+        "storefront": get(VAR_PREFIX + "storefront_tag") or "-",
+        "revision": get(VAR_PREFIX + "helm_revision"),
+        "created": get(VAR_PREFIX + "created") or "",
+        "age": age(get(VAR_PREFIX + "created"), now),
+    }
+
+
+def status_lines(rows):
+    """The rows as an aligned table with a header: store, phase, plan, versions
+    (backend/storefront), revision, age."""
+    cells = [list(STATUS_COLUMNS)] + [
+        [
+            str(row["store"]),
+            row["phase"],
+            row["plan"],
+            "%s/%s" % (row["backend"], row["storefront"]),
+            "-" if row["revision"] is None else str(row["revision"]),
+            row["age"],
+        ]
+        for row in rows
+    ]
+    widths = [max(len(line[column]) for line in cells) for column in range(len(STATUS_COLUMNS))]
+    return [
+        "  ".join(cell.ljust(widths[index]) for index, cell in enumerate(line)).rstrip()
+        for line in cells
+    ]

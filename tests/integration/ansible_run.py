@@ -117,9 +117,10 @@ def run_playbook(
     tags: str | None = None,
     timeout: int = 600,
     real_node: bool = False,
+    limit: str | None = None,
 ) -> PlaybookRun:
     """Run `playbook` (a collection playbook name or a path) against the sandbox; stores
-    go to the simulated nodes unless `real_node`."""
+    go to the simulated nodes unless `real_node`; `limit` is ansible-playbook's --limit."""
     private_data_dir.mkdir(parents=True, exist_ok=True)
     env = sandbox.env()
     runner = ansible_runner.run(
@@ -129,6 +130,7 @@ def run_playbook(
         inventory=str(SANDBOX_INVENTORY),
         extravars={**({} if real_node else ON_SIMULATED_NODES), **(extravars or {})},
         tags=tags,
+        limit=limit,
         envvars={
             "ANSIBLE_CONFIG": str(REPO_ROOT / "ansible.cfg"),
             "STOREFLEET_KUBECONFIG": str(sandbox.kubeconfig),

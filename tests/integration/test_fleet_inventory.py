@@ -9,6 +9,7 @@ import json
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -18,7 +19,9 @@ from storefleet_sandbox.client import REPO_ROOT
 from tests.integration.ansible_run import (
     PLATFORM_NAMESPACE,
     SANDBOX_INVENTORY,
+    PlaybookRun,
     environment_for_cli,
+    run_playbook,
 )
 from tests.integration.api_proxy import ApiProxy
 from tests.integration.tui_cluster import delete_store, install_store_crd
@@ -168,3 +171,38 @@ def test_a_second_read_within_the_cache_time_calls_no_api(
     assert second == first
     ansible(fleet, kubeconfig, "ansible-inventory", "-i", str(source), "--graph", "--flush-cache")
     assert proxy.connections > after_first, "--flush-cache must read the cluster again"
+
+
+def shown(run: PlaybookRun, task: str) -> Any:
+    (message,) = [
+        event["event_data"]["res"]["msg"]
+        for event in run.events
+        if event.get("event") == "runner_on_ok" and event["event_data"].get("task") == task
+    ]
+    return message
+
+
+def test_fleet_status_shows_the_limited_fleet(fleet: SandboxClient, tmp_path: Path) -> None:
+    run = run_playbook(
+        fleet, "storefleet.platform.fleet_status", tmp_path / "status",
+        {"fleet_status_format": "json"}, limit="label_tier_beta:&plan_small",
+    )  # fmt: skip
+    assert run.ok, run.explain()
+    rows = json.loads(shown(run, "Show the stores"))
+    assert [row["store"] for row in rows if row["store"] in FLEET] == ["inv-north", "inv-south"]
+    north = next(row for row in rows if row["store"] == "inv-north")
+    assert north["phase"] == "Ready"
+    assert north["backend"] == "2.8.4-1a2b3c4d"
+    assert north["revision"] == 2
+    assert north["age"].endswith(("s", "m"))
+
+
+def test_fleet_status_table_has_a_line_per_store(fleet: SandboxClient, tmp_path: Path) -> None:
+    run = run_playbook(
+        fleet, "storefleet.platform.fleet_status", tmp_path / "table", limit="label_tier_stable"
+    )
+    assert run.ok, run.explain()
+    header, *lines = shown(run, "Show the stores")
+    assert header.split() == ["store", "phase", "plan", "versions", "revision", "age"]
+    west = next(line.split() for line in lines if line.startswith("inv-west "))
+    assert west[:5] == ["inv-west", "Ready", "medium", "2.8.4-1a2b3c4d/-", "2"]

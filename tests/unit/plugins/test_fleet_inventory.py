@@ -6,6 +6,7 @@ one just recorded)."""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +16,10 @@ from ansible.errors import AnsibleParserError
 from ansible.inventory.manager import InventoryManager
 from ansible.parsing.dataloader import DataLoader
 from ansible.plugins.loader import inventory_loader
+from ansible.template import Templar, trust_as_template
 from ansible_collections.storefleet.platform.plugins.inventory import stores as plugin
 from ansible_collections.storefleet.platform.plugins.module_utils.fleet_inventory import (
+    age,
     group_name,
     host_groups,
     host_vars,
@@ -233,3 +236,54 @@ def test_a_store_named_like_an_existing_host_is_left_out(
     module.parse(manager._inventory, DataLoader(), str(source(tmp_path)), cache=False)
     assert "alpha" not in manager._inventory.groups["stores"].host_names
     assert "beta" in manager._inventory.groups["stores"].host_names
+
+
+# -- the fleet status table ---------------------------------------------------------------
+
+NOW = "2026-11-29T19:27:48Z"
+
+
+def status_rows(now: str = NOW) -> list[dict[str, Any]]:
+    hosts = [host_vars(item) for item in recorded_items()]
+    return render("hosts | storefleet.platform.fleet_status_rows(now)", hosts=hosts, now=now)
+
+
+def render(expression: str, **variables: object) -> Any:
+    templar = Templar(loader=DataLoader(), variables=variables)
+    return templar.template(trust_as_template("{{ " + expression + " }}"))
+
+
+def test_status_rows_are_sorted_with_versions_revision_and_age() -> None:
+    rows = status_rows()
+    assert [row["store"] for row in rows] == ["alpha", "beta", "delta", "gamma"]
+    gamma = rows[-1]
+    assert gamma == {
+        "store": "gamma", "phase": "Ready", "plan": "medium", "backend": "2.8.4-1a2b3c4d",
+        "storefront": "2.8.4-5e6f7a8b", "revision": 3, "created": "2026-11-29T17:35:02Z",
+        "age": "112m",
+    }  # fmt: skip
+    assert rows[0]["age"] == "2h"
+    assert rows[2]["revision"] is None
+
+
+@pytest.mark.parametrize(
+    ("created", "expected"),
+    [("2026-11-29T19:27:18Z", "30s"), ("2026-11-29T19:20:48Z", "7m"),
+     ("2026-11-25T19:27:48Z", "4d"), ("", "-"), ("yesterday", "-")],
+)  # fmt: skip
+def test_age_as_kubectl_shows_it(created: str, expected: str) -> None:
+    now = datetime.fromisoformat(NOW.replace("Z", "+00:00"))
+    assert age(created, now) == expected
+
+
+def test_status_table_has_a_header_and_aligned_columns() -> None:
+    lines = render("rows | storefleet.platform.fleet_status_lines", rows=status_rows())
+    assert lines[0].split() == ["store", "phase", "plan", "versions", "revision", "age"]
+    assert lines[2].split() == ["beta", "Failed", "small", "latest/latest", "-", "119m"]
+    assert lines[4].split() == ["gamma", "Ready", "medium", "2.8.4-1a2b3c4d/2.8.4-5e6f7a8b", "3",
+                                "112m"]  # fmt: skip
+    # Every column starts where its header does.
+    for column, value in (("phase", "Failed"), ("revision", "-"), ("age", "119m")):
+        assert lines[2].index(" " + value + " " if column != "age" else " " + value) + 1 == (
+            lines[0].index(column)
+        )
