@@ -119,10 +119,12 @@ def run_playbook(
     real_node: bool = False,
     event_handler: Callable[[dict[str, Any]], bool] | None = None,
     cancel_callback: Callable[[], bool] | None = None,
+    limit: str | None = None,
 ) -> PlaybookRun:
     """Run `playbook` (a collection playbook name or a path) against the sandbox; stores
     go to the simulated nodes unless `real_node`. `event_handler` sees each runner event
-    as it happens; `cancel_callback` returning True cancels the run (as the TUI does)."""
+    as it happens; `cancel_callback` returning True cancels the run (as the TUI does);
+    `limit` is ansible-playbook's --limit."""
     private_data_dir.mkdir(parents=True, exist_ok=True)
     env = sandbox.env()
     runner = ansible_runner.run(
@@ -132,6 +134,7 @@ def run_playbook(
         inventory=str(SANDBOX_INVENTORY),
         extravars={**({} if real_node else ON_SIMULATED_NODES), **(extravars or {})},
         tags=tags,
+        limit=limit,
         envvars={
             "ANSIBLE_CONFIG": str(REPO_ROOT / "ansible.cfg"),
             "STOREFLEET_KUBECONFIG": str(sandbox.kubeconfig),

@@ -26,6 +26,8 @@ class ApiProxy:
         self._listener: socket.socket | None = None
         self._open: set[socket.socket] = set()
         self._lock = threading.Lock()
+        # Connections accepted so far: a client that made no API call opened none.
+        self.connections = 0
 
     @property
     def url(self) -> str:
@@ -81,6 +83,7 @@ class ApiProxy:
                 continue
             server.settimeout(None)
             with self._lock:
+                self.connections += 1
                 self._open.update((client, server))
             for source, sink in ((client, server), (server, client)):
                 threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
