@@ -122,6 +122,7 @@ class Sandbox(SandboxClient):
                 clear_host()
                 self.api_address = host.host_address()
             self._start_control_plane()
+            self._install_gateway_api()
             self._start_nodes()
             if self.real_node_count:
                 self._start_real_nodes()
@@ -307,6 +308,12 @@ class Sandbox(SandboxClient):
         self._pki = pki
         self._server = server
 
+    def _install_gateway_api(self) -> None:
+        """The Gateway API types, as k3s with Traefik serves them: the platform's Gateway
+        and the stores' HTTPRoutes are stored whether or not an edge serves them."""
+        self.kubectl("apply", "--server-side", "-f", str(GATEWAY_API_CRDS))
+        self.kubectl("wait", "--for=condition=Established", "crd", "--all", "--timeout=60s")
+
     # -- simulated nodes ---------------------------------------------------------------
 
     def _start_nodes(self) -> None:
@@ -412,8 +419,6 @@ class Sandbox(SandboxClient):
             "create", "clusterrolebinding", "storefleet-sandbox:apiserver-kubelet",
             "--clusterrole=system:kubelet-api-admin", "--user=kube-apiserver-kubelet-client",
         )  # fmt: skip
-        self.kubectl("apply", "--server-side", "-f", str(GATEWAY_API_CRDS))
-        self.kubectl("wait", "--for=condition=Established", "crd", "--all", "--timeout=60s")
         self._apply(addons.edge_access())
 
     def _start_node_network(self) -> None:
