@@ -26,7 +26,7 @@ from . import addons, edge, host, network, registry
 from .client import ADDON_IMAGES_FILE, ARGO_NAMESPACE, ARGO_PID_FILE, SandboxClient, tool
 from .images import ensure_addon_images
 from .kubeconfig import write_kubeconfig
-from .node import NodeLayout, RealNode, clear_node
+from .node import NodeLayout, RealNode, clear_node, clear_unrecorded_node
 from .pki import SandboxPKI
 from .processes import ManagedProcess, free_port
 
@@ -556,6 +556,9 @@ def clear_host() -> None:
         layout = NodeLayout.recorded(directory)
         if layout is not None:
             clear_node(layout)
+        else:
+            # A node killed before (or while) its record was written: clear it by place.
+            clear_unrecorded_node(directory)
     host.remove_cgroup_roots()
     host.delete_bridges()
     network.clear_firewall()

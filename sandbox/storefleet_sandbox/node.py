@@ -336,6 +336,21 @@ def clear_node(layout: NodeLayout) -> None:
     _remove_container_log_links(layout.files / "pod-logs")
 
 
+def clear_unrecorded_node(run: Path) -> None:
+    """Remove what a node left whose sandbox directory is unknown: its shims, mounts and
+    runtime directory, and container log links into any node's pod logs."""
+    subprocess.run(
+        ["pkill", "-KILL", "-f", f"containerd-shim.*{run}"], capture_output=True, check=False
+    )
+    host.unmount_all(run, _cache_dir() / run.name)
+    shutil.rmtree(run, ignore_errors=True)
+    links = Path("/var/log/containers")
+    if links.is_dir():
+        for link in links.iterdir():
+            if link.is_symlink() and f"/{run.name}/pod-logs/" in str(link.readlink()):
+                link.unlink()
+
+
 def _remove_container_log_links(pod_logs: Path) -> None:
     # The kubelet links every container's log into /var/log/containers.
     links = Path("/var/log/containers")

@@ -14,12 +14,10 @@ longest time a key press would have waited (the UI stall).
 from __future__ import annotations
 
 import asyncio
-import copy
 import gc
 import statistics
 import sys
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -34,37 +32,11 @@ from storefleet_tui.messages import StoresChanged
 from storefleet_tui.session import RunSession
 from storefleet_tui.widgets.fleet.store_table import StoreTable
 from tests.unit.tui.entry import make_app
-from tests.unit.tui.recorded import events
+from tests.unit.tui.recorded import long_run
 
 EVENTS = 20_000
 # The probe timer: short enough that a stall of a few frames shows up.
 TICK_SECONDS = 0.01
-
-
-def synthesized_stream(size: int) -> list[dict[str, Any]]:
-    """Recorded plays repeated with fresh uuids until `size` events; one stats at the end."""
-    recorded = [
-        e
-        for e in events("successful_run.jsonl")
-        if e["event"] not in ("playbook_on_start", "playbook_on_stats")
-    ]
-    stream: list[dict[str, Any]] = [events("successful_run.jsonl")[0]]
-    while len(stream) < size - 1:
-        fresh: dict[str, str] = {}
-        for event in recorded:
-            copied = copy.deepcopy(event)
-            for key in ("uuid", "parent_uuid"):
-                if copied.get(key):
-                    copied[key] = fresh.setdefault(copied[key], str(uuid.uuid4()))
-            data = copied.get("event_data", {})
-            for key in ("task_uuid", "play_uuid"):
-                if data.get(key):
-                    data[key] = fresh.setdefault(data[key], str(uuid.uuid4()))
-            stream.append(copied)
-            if len(stream) == size - 1:
-                break
-    stream.append(events("successful_run.jsonl")[-1])
-    return stream
 
 
 async def first_paint() -> float:
@@ -162,7 +134,7 @@ async def table_update() -> tuple[float, float]:
 
 def main() -> int:
     paint = asyncio.run(first_paint())
-    stream = synthesized_stream(EVENTS)
+    stream = long_run(EVENTS)
     # The 20,000 synthesized events are the bench's own data (in a real run they are
     # made one at a time by ansible-runner): keep them out of full collections, which
     # would otherwise show up as 200 ms stalls of the app.

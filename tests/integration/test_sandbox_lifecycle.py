@@ -34,6 +34,9 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_background_sandbox_starts_serves_and_stops_cleanly(tmp_path: Path) -> None:
+    # A sandbox killed with its machine leaves its state behind; `down` without a running
+    # sandbox clears it (and refuses to touch what a running sandbox owns).
+    assert _cli("down", f"--dir={tmp_path / 'none'}").returncode == 0
     assert not any(leftovers.find().values()), leftovers.find()
     directory = tmp_path / "bg"
     started = _cli("up", f"--dir={directory}", "--nodes=2", "--real-nodes=1")

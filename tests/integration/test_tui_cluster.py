@@ -1,4 +1,5 @@
-"""The cluster reader against the sandbox: list, watch and read Stores for real."""
+"""The cluster reader against the sandbox: list, watch and read Stores for real, and
+the watch riding out connections that are cut and refused."""
 
 from __future__ import annotations
 
@@ -6,12 +7,16 @@ import base64
 import gzip
 import json
 import threading
+from pathlib import Path
 
 import pytest
+import yaml
 
 from storefleet_sandbox import SandboxClient
 from storefleet_tui.core.cluster import ClusterReader
+from storefleet_tui.core.store_watch import Backoff, StoreWatch
 from storefleet_tui.core.stores import StoreChange
+from tests.integration.api_proxy import ApiProxy
 from tests.integration.tui_cluster import apply_store, delete_store, install_store_crd
 from tests.waiting import wait_for
 
@@ -122,3 +127,64 @@ def test_details_read_pods_quota_helm_history_and_credentials(sandbox: SandboxCl
     finally:
         sandbox.kubectl("delete", "namespace", namespace, "--wait=false")
         delete_store(sandbox, "detailed")
+
+
+def test_watch_rides_out_cut_and_refused_connections(
+    sandbox: SandboxClient, tmp_path: Path
+) -> None:
+    """The watch's connection to the real API server is cut, then the port refuses
+    connections for a while (an API server restart as a client sees it); changes made
+    meanwhile show after the watch reconnects, and later changes arrive by the watch."""
+    install_store_crd(sandbox)
+    apply_store(sandbox, "severed", "Provisioning")
+    server = yaml.safe_load(sandbox.kubeconfig.read_text())["clusters"][0]["cluster"]["server"]
+    proxy = ApiProxy(server)
+    proxy.accept()
+    reader = ClusterReader(proxy.kubeconfig(sandbox.kubeconfig, tmp_path))
+    changes: list[StoreChange] = []
+    stop = threading.Event()
+    watch = StoreWatch(reader.custom, Backoff(first=0.25, most=2.0))
+    thread = threading.Thread(target=watch.run, args=(changes.append, stop), daemon=True)
+    thread.start()
+
+    def seen(kind: str) -> list[StoreChange]:
+        return [c for c in changes if c.kind == kind]
+
+    def phase_after_relist(name: str) -> str | None:
+        phases = {s.name: s.phase for s in seen("SYNCED")[-1].stores}
+        return phases.get(name)
+
+    def cut_until_noticed() -> list[StoreChange]:
+        # A quiet watch opens a new connection every second: cut until a cut lands.
+        proxy.cut()
+        return seen("RECONNECTING")
+
+    try:
+        wait_for(lambda: seen("SYNCED"), 30, "the first list")
+        wait_for(cut_until_noticed, 30, "the cut to be noticed")
+        assert seen("RECONNECTING")[0].reason.startswith("connection broken")
+        wait_for(lambda: len(seen("SYNCED")) >= 2, 30, "a relist after the cut")
+
+        proxy.refuse()
+
+        def refused() -> list[float]:
+            return [c.retry_in for c in seen("RECONNECTING") if "refused" in c.reason]
+
+        wait_for(lambda: len(refused()) >= 4, 60, "tries while refused")
+        apply_store(sandbox, "severed", "Ready")  # straight to the API server
+        assert refused() == sorted(refused()) and refused()[-1] == 2.0, refused()
+        proxy.accept()
+        wait_for(lambda: phase_after_relist("severed") == "Ready", 60, "the relist after")
+
+        apply_store(sandbox, "severed", "Failed")
+        wait_for(
+            lambda: any(c.store and c.store.phase == "Failed" for c in seen("MODIFIED")),
+            30,
+            "a change through the new watch",
+        )
+    finally:
+        stop.set()
+        thread.join(10)
+        proxy.refuse()
+        delete_store(sandbox, "severed")
+    assert not thread.is_alive(), "the watch did not stop within 10 s"

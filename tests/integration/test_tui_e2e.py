@@ -176,7 +176,8 @@ async def test_create_watch_reveal_and_delete_a_store(
         await settle(pilot, lambda: isinstance(app.screen, DeleteConfirmScreen))
         await pilot.press(*NAME, "enter")
         await settle(pilot, lambda: isinstance(app.screen, RunScreen))
-        deleting = app.screen.session  # type: ignore[attr-defined]
+        assert isinstance(app.screen, RunScreen)
+        deleting = app.screen.session
         await pilot.press("escape", "escape")
         await settle(pilot, lambda: isinstance(app.screen, StoresScreen))
         await settle(pilot, lambda: deleting.finished, RUN_SECONDS)

@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
+from pathlib import PurePath
 from typing import Any, ClassVar
 
 from textual import work
@@ -19,7 +20,7 @@ from storefleet_tui.core.artifacts import PastRun
 from storefleet_tui.core.backend import Backend
 from storefleet_tui.core.runner import EventSink, RunHandle, RunRequest
 from storefleet_tui.core.settings import Settings
-from storefleet_tui.core.stores import Store
+from storefleet_tui.core.stores import Store, StoreChange
 from storefleet_tui.messages import (
     ClusterConnected,
     ClusterUnavailable,
@@ -28,8 +29,6 @@ from storefleet_tui.messages import (
     RunStarted,
     StoresChanged,
 )
-from storefleet_tui.screens.help import HelpScreen
-from storefleet_tui.screens.stores import StoresScreen
 from storefleet_tui.session import RunSession
 
 Clock = Callable[[], datetime]
@@ -41,7 +40,7 @@ Starter = Callable[[EventSink], RunHandle]
 
 
 class StorefleetApp(App[None]):
-    CSS_PATH: ClassVar[list[str]] = ["global.tcss", "app.tcss"]  # type: ignore[misc]
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["global.tcss", "app.tcss"]
     TITLE = "storefleet"
     COMMANDS = App.COMMANDS | {StorefleetCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -81,6 +80,7 @@ class StorefleetApp(App[None]):
         self.clock: Clock = clock or (lambda: datetime.now(UTC))
         self.fleet: dict[str, Store] = {}
         self.fleet_synced = False
+        self.store_watch_down = False
         self.sessions: dict[int, RunSession] = {}
         self._stop_watch = threading.Event()
 
@@ -89,6 +89,9 @@ class StorefleetApp(App[None]):
         return self.settings.readonly
 
     def on_mount(self) -> None:
+        # Screens import this module for their typed `app`: the app imports them late.
+        from storefleet_tui.screens.stores import StoresScreen
+
         self.target_label = f"{self.settings.inventory} · connecting…"
         self.push_screen(StoresScreen())
         self.connect_cluster()
@@ -116,11 +119,13 @@ class StorefleetApp(App[None]):
             return
         self.post_message(ClusterConnected(target))
         try:
-            self.backend.watch_stores(
-                lambda change: self.post_message(StoresChanged(change)), self._stop_watch
-            )
+            self.backend.watch_stores(self._store_changed, self._stop_watch)
         except Exception as error:
             self.post_message(ClusterUnavailable(f"watch stopped: {error}"))
+
+    def _store_changed(self, change: StoreChange) -> None:
+        # From the watch thread: post, never wait on the UI.
+        self.post_message(StoresChanged(change))
 
     def on_cluster_connected(self, message: ClusterConnected) -> None:
         self.target_label = message.target.label
@@ -133,9 +138,19 @@ class StorefleetApp(App[None]):
 
     def on_stores_changed(self, message: StoresChanged) -> None:
         change = message.change
-        if change.kind == "SYNCED":
+        if change.kind == "RECONNECTING":
+            # The table keeps the last stores it saw; the top line says they may be stale.
+            self.store_watch_down = True
+            self.cluster_problem = (
+                f"store watch: {change.reason}; reconnecting in {change.retry_in:g} s"
+            )
+        elif change.kind == "SYNCED":
             self.fleet = {store.name: store for store in change.stores}
             self.fleet_synced = True
+            self.cluster_problem = ""
+            if self.store_watch_down:
+                self.store_watch_down = False
+                self.notify("Store watch reconnected: the table is current again.")
         elif change.store is not None and change.kind == "DELETED":
             self.fleet.pop(change.store.name, None)
         elif change.store is not None:
@@ -219,5 +234,7 @@ class StorefleetApp(App[None]):
     # -- actions -------------------------------------------------------------------
 
     def action_help(self) -> None:
+        from storefleet_tui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))

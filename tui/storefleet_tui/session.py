@@ -29,7 +29,6 @@ class RunSession:
     raw_total: int = 0
     dirty_tasks: set[str] = field(default_factory=set)
     dirty: bool = False
-    launched_at: float = field(default_factory=time.monotonic)
     ended_at: float | None = None
     error: str = ""
     inbox: deque[Mapping[str, Any]] = field(default_factory=deque)
@@ -72,7 +71,3 @@ class RunSession:
         self.model.finish(status)
         self.ended_at = time.monotonic()
         self.dirty = True
-
-    @property
-    def wall_seconds(self) -> float:
-        return (self.ended_at or time.monotonic()) - self.launched_at

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from storefleet_tui.app import StorefleetApp
+from storefleet_tui.core.backend import Backend
 from storefleet_tui.core.settings import load
 from tests.unit.tui.recorded import REPO, RecordedBackend
 
@@ -35,8 +36,13 @@ def form_repo(tmp: Path) -> Path:
 
 
 def make_app(
-    tmp: Path | None = None, readonly: bool = False, repo: Path = REPO, **backend: Any
+    tmp: Path | None = None,
+    readonly: bool = False,
+    repo: Path = REPO,
+    backend: Backend | None = None,
+    **recorded: Any,
 ) -> StorefleetApp:
+    """The app at a fixed time, on `backend` or else a RecordedBackend(**recorded)."""
     settings = load(
         Path("/nonexistent/settings.yaml"),
         environ={},
@@ -44,7 +50,7 @@ def make_app(
         readonly=readonly,
         artifacts_dir=(tmp or Path("/nonexistent")) / "runs",
     )
-    return StorefleetApp(settings, RecordedBackend(**backend), clock=lambda: NOW)
+    return StorefleetApp(settings, backend or RecordedBackend(**recorded), clock=lambda: NOW)
 
 
 if __name__ == "__main__":

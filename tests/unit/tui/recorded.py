@@ -7,8 +7,10 @@ runs on `LocalBackend` against the sandbox in tests/integration/test_tui_*.py.
 
 from __future__ import annotations
 
+import copy
 import json
 import threading
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +44,28 @@ def events(name: str) -> list[dict[str, Any]]:
     return list(artifacts.read_jsonl(EVENTS / name))
 
 
+def long_run(size: int) -> list[dict[str, Any]]:
+    """`size` events of a long playbook: the recorded successful run's plays over and over,
+    each copy with fresh uuids, between the run's first event and its stats."""
+    recorded = events("successful_run.jsonl")
+    first, body, stats = recorded[0], recorded[1:-1], recorded[-1]
+    stream = [first]
+    while len(stream) < size - 1:
+        fresh: dict[str, str] = {}
+        for event in body[: size - 1 - len(stream)]:
+            copied = copy.deepcopy(event)
+            for key in ("uuid", "parent_uuid"):
+                if copied.get(key):
+                    copied[key] = fresh.setdefault(copied[key], str(uuid.uuid4()))
+            data = copied.get("event_data", {})
+            for key in ("task_uuid", "play_uuid"):
+                if data.get(key):
+                    data[key] = fresh.setdefault(data[key], str(uuid.uuid4()))
+            stream.append(copied)
+    stream.append(stats)
+    return stream
+
+
 class RecordedBackend:
     def __init__(
         self,
@@ -60,7 +84,6 @@ class RecordedBackend:
         self.credentials_read = 0
         # Replays stop after the first half and stay open until canceled.
         self.in_progress = in_progress
-        self.sink_of_watch: Any = None
         self.simulated = simulated
 
     def connect(self) -> ClusterTarget:
@@ -74,7 +97,6 @@ class RecordedBackend:
         )
 
     def watch_stores(self, sink: Any, stop: threading.Event) -> None:
-        self.sink_of_watch = sink
         sink(StoreChange("SYNCED", stores=tuple(self.stores)))
         stop.wait()
 

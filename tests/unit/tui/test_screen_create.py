@@ -2,21 +2,34 @@
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
+import pytest
+import yaml
+from textual.message import Message
+from textual.notifications import Notify
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from storefleet_tui.app import StorefleetApp
 from storefleet_tui.screens.create import CreateScreen
 from storefleet_tui.screens.run import RunScreen
-from tests.unit.tui.driving import screen_text, settle
-from tests.unit.tui.entry import make_app
+from storefleet_tui.widgets.create.store_name_input import StoreNameInput
+from tests.unit.tui.driving import drawn, mounted, screen_text, settle
+from tests.unit.tui.entry import form_repo, make_app
 
 pytestmark = pytest.mark.asyncio
 
 
-async def open_form(pilot, app) -> CreateScreen:  # type: ignore[no-untyped-def]
+async def open_form(pilot: Pilot[None], app: StorefleetApp) -> CreateScreen:
     await settle(pilot, lambda: app.fleet_synced)
     await pilot.press("c")
-    await settle(pilot, lambda: isinstance(app.screen, CreateScreen))
-    return app.screen
+    await settle(pilot, lambda: mounted(app, CreateScreen, "#create-form"))
+    screen = app.screen
+    assert isinstance(screen, CreateScreen)
+    names = screen.query(StoreNameInput)
+    await settle(pilot, lambda: not names or names.first().has_focus)
+    return screen
 
 
 async def test_name_is_checked_as_you_type_and_bad_input_launches_nothing() -> None:
@@ -24,9 +37,7 @@ async def test_name_is_checked_as_you_type_and_bad_input_launches_nothing() -> N
     async with app.run_test(size=(120, 40)) as pilot:
         await open_form(pilot, app)
         await pilot.press("M", "y", "_")
-        await pilot.pause()
-        text = screen_text(app)
-        assert "has uppercase letters" in text
+        await drawn(pilot, ["has uppercase letters"])
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, CreateScreen)
@@ -38,8 +49,7 @@ async def test_an_existing_store_name_is_refused() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await open_form(pilot, app)
         await pilot.press("a", "c", "m", "e")
-        await pilot.pause()
-        assert "a store named 'acme' already exists" in screen_text(app)
+        await drawn(pilot, ["a store named 'acme' already exists"])
 
 
 async def test_valid_form_runs_store_create_with_the_form_values() -> None:
@@ -59,3 +69,44 @@ async def test_valid_form_runs_store_create_with_the_form_values() -> None:
             "store_seed_demo_data": False,
             "store_orchestrator": "direct",
         }
+
+
+async def test_a_checkout_without_the_name_rules_says_so_and_creates_nothing(
+    tmp_path: Path,
+) -> None:
+    repo = form_repo(tmp_path)
+    (repo / "plugins" / "module_utils" / "naming.py").unlink()
+    app = make_app(repo=repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_form(pilot, app)
+        await settle(pilot, lambda: "cannot load the store name rules" in screen_text(app))
+        text = screen_text(app)
+        assert "naming.py does not exist" in text
+        assert not app.screen.query(StoreNameInput)
+        assert "^s Create" not in text
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.backend.launched == []
+
+
+async def test_a_value_that_looks_like_a_key_is_refused_and_not_shown(tmp_path: Path) -> None:
+    repo = form_repo(tmp_path)
+    spec_file = repo / "roles" / "store" / "meta" / "argument_specs.yml"
+    spec = yaml.safe_load(spec_file.read_text())
+    options = spec["argument_specs"]["main"]["options"]
+    options["store_contact"] = {"type": "str", "required": True, "description": "Who to call."}
+    spec_file.write_text(yaml.safe_dump(spec))
+    token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJkZW1vIn0.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg"
+    app = make_app(repo=repo)
+    seen: list[Message] = []
+    async with app.run_test(size=(120, 40), message_hook=seen.append) as pilot:
+        form = await open_form(pilot, app)
+        form.query_one("#field-store_contact", Input).value = token
+        await pilot.press(*"demo")
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: any(isinstance(m, Notify) for m in seen))
+        [told] = [m.notification.message for m in seen if isinstance(m, Notify)]
+        assert "extra var 'store_contact' looks secret (its value looks like a JWT)" in told
+        assert token not in told
+        assert isinstance(app.screen, CreateScreen)
+        assert app.backend.launched == []

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from textual.pilot import Pilot
 
+from storefleet_tui.app import StorefleetApp
 from storefleet_tui.screens.confirm import ConfirmScreen
 from storefleet_tui.screens.delete_confirm import DeleteConfirmScreen
 from storefleet_tui.screens.run import RunScreen
@@ -16,14 +18,18 @@ from tests.unit.tui.recorded import SECRET_PASSWORD
 pytestmark = pytest.mark.asyncio
 
 
-async def open_detail(pilot, app, name: str = "acme") -> StoreDetailScreen:  # type: ignore[no-untyped-def]
+async def open_detail(
+    pilot: Pilot[None], app: StorefleetApp, name: str = "acme"
+) -> StoreDetailScreen:
     await settle(pilot, lambda: app.fleet_synced)
     app.screen.open_store(name)
     await settle(
         pilot, lambda: isinstance(app.screen, StoreDetailScreen) and app.screen.details is not None
     )
     await pilot.pause()
-    return app.screen
+    screen = app.screen
+    assert isinstance(screen, StoreDetailScreen)
+    return screen
 
 
 async def test_detail_shows_urls_pods_quota_history_and_workflow() -> None:

@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 from textual.command import CommandPalette
 
+from storefleet_tui.commands import StorefleetCommands
 from storefleet_tui.core.events import RunStatus
 from storefleet_tui.screens.help import HelpScreen
 from storefleet_tui.screens.platform import PlatformScreen
 from storefleet_tui.screens.run import RunScreen
 from storefleet_tui.screens.runs import RunsScreen
 from storefleet_tui.screens.store_detail import StoreDetailScreen
-from tests.unit.tui.driving import screen_text, settle
+from tests.unit.tui.driving import drawn, screen_text, settle
 from tests.unit.tui.entry import make_app
 from tests.unit.tui.recorded import events
 
@@ -41,7 +42,7 @@ async def test_palette_opens_a_store_by_name() -> None:
         await pilot.press("ctrl+p")
         await settle(pilot, lambda: isinstance(app.screen, CommandPalette))
         await pilot.press(*"store crumb")
-        await pilot.pause(0.5)
+        await drawn(pilot, ["Open store crumb"])
         await pilot.press("enter")
         await settle(pilot, lambda: isinstance(app.screen, StoreDetailScreen))
         assert app.screen.store_name == "crumb"
@@ -89,6 +90,24 @@ async def test_past_run_replays_from_its_artifacts(tmp_path: Path) -> None:
         assert session.replay_of == run_dir.name
         assert session.model.status is RunStatus.FAILED
         assert session.model.events_seen == len(recorded)
-        await pilot.pause(0.2)
-        assert "database migration failed" in screen_text(app)
+        await drawn(pilot, ["database migration failed"])
     shutil.rmtree(tmp_path / "runs")
+
+
+async def test_readonly_guard_covers_the_palette_and_every_screen() -> None:
+    app = make_app(readonly=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, lambda: app.fleet_synced)
+        offered = [name for name, _, _ in StorefleetCommands(app.screen)._commands()]
+        assert offered[:3] == ["stores", "runs", "help"]
+        assert "create" not in offered and "platform" not in offered
+        app.push_screen(StoreDetailScreen("acme"))
+        await settle(pilot, lambda: isinstance(app.screen, StoreDetailScreen))
+        for action in ("delete", "rollback"):
+            assert not await app.screen.run_action(action)
+        app.push_screen(PlatformScreen())
+        await settle(pilot, lambda: isinstance(app.screen, PlatformScreen))
+        for action in ("set_up", "tear_down"):
+            assert not await app.screen.run_action(action)
+        await drawn(pilot, ["Readonly: both are off."])
+        assert app.backend.launched == []

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import pytest
 from textual.message import Message
+from textual.widgets import DataTable
 
 from storefleet_tui.core.events import RunStatus
 from storefleet_tui.core.runner import RunRequest
 from storefleet_tui.messages import RunEvents, RunFinished
 from storefleet_tui.screens.run import RunScreen
+from storefleet_tui.screens.runs import RunsScreen
 from storefleet_tui.widgets.run.run_summary import RunSummary
 from storefleet_tui.widgets.run.run_tree import RunTree
-from tests.unit.tui.driving import screen_text, settle
+from tests.unit.tui.driving import drawn, mounted, settle
 from tests.unit.tui.entry import make_app
-from tests.unit.tui.recorded import events
+from tests.unit.tui.recorded import events, long_run
 
 pytestmark = pytest.mark.asyncio
 REQUEST = RunRequest(
@@ -26,15 +28,13 @@ async def test_failed_run_shows_the_failing_task_and_its_message_first() -> None
     seen: list[Message] = []
     async with app.run_test(size=(140, 40), message_hook=seen.append) as pilot:
         session = app.start_run(REQUEST)
-        await settle(pilot, lambda: session.finished)
-        await pilot.pause(0.2)
+        await settle(pilot, lambda: session.finished and not session.dirty)
+        await drawn(pilot, ['database migration failed: relation "product" already exists'])
         assert session.model.status is RunStatus.FAILED
         tree = app.screen.query_one(RunTree)
         first = tree.root.children[0]
         assert "FAILED  1" in str(first.label)
         assert "Fail when the database migration breaks" in str(first.children[0].label)
-        text = screen_text(app)
-        assert 'database migration failed: relation "product" already exists' in text
         assert str(app.screen.query_one(RunSummary).render()).startswith("failed")
         recorded = len(events("failed_run.jsonl"))
         assert session.model.events_seen == recorded
@@ -46,16 +46,11 @@ async def test_tree_has_plays_tasks_hosts_with_items_and_retries() -> None:
     app = make_app(stream="successful_run.jsonl")
     async with app.run_test(size=(140, 50)) as pilot:
         session = app.start_run(REQUEST)
-        await settle(pilot, lambda: session.finished)
-        await pilot.pause(0.2)
+        await settle(pilot, lambda: session.finished and not session.dirty)
         assert session.model.status is RunStatus.SUCCESSFUL
         await pilot.press("e")
-        await pilot.pause()
-        text = screen_text(app)
-        assert "PLAY Inspect the cluster" in text and "PLAY Provision the store" in text
-        assert "3 items" in text
-        assert "2 retries" in text
-        assert "FAILED" not in text
+        expanded = ["PLAY Inspect the cluster", "PLAY Provision the store", "3 items", "2 retries"]
+        await drawn(pilot, expanded, hidden=["FAILED"])
 
 
 async def test_raw_output_toggles() -> None:
@@ -66,9 +61,8 @@ async def test_raw_output_toggles() -> None:
         raw = app.screen.query_one("#run-raw")
         assert not raw.display
         await pilot.press("o")
-        await pilot.pause(0.2)
-        assert raw.display
-        assert "PLAY RECAP" in screen_text(app)
+        await settle(pilot, lambda: raw.display)
+        await drawn(pilot, ["PLAY RECAP"])
 
 
 async def test_cancel_stops_a_run_in_progress() -> None:
@@ -76,14 +70,12 @@ async def test_cancel_stops_a_run_in_progress() -> None:
     async with app.run_test(size=(140, 40)) as pilot:
         session = app.start_run(REQUEST)
         await settle(pilot, lambda: session.handle is not None and session.model.events_seen > 0)
-        await pilot.pause(0.2)
-        assert "Cancel run" in screen_text(app)
+        await drawn(pilot, ["Cancel run"])
         await pilot.press("x")
         await settle(pilot, lambda: session.finished)
         assert session.model.status is RunStatus.CANCELED
         assert session.model.events_seen < len(events("successful_run.jsonl"))
-        await pilot.pause(0.2)
-        assert "Cancel run" not in screen_text(app)
+        await drawn(pilot, hidden=["Cancel run"])
 
 
 async def test_escape_leaves_the_run_going_and_runs_list_reopens_it() -> None:
@@ -95,33 +87,11 @@ async def test_escape_leaves_the_run_going_and_runs_list_reopens_it() -> None:
         await pilot.press("escape")
         await settle(pilot, lambda: session.finished)
         await pilot.press("r")
-        await pilot.pause(0.2)
+        await settle(pilot, lambda: mounted(app, RunsScreen, "#runs-table"))
+        await settle(pilot, lambda: app.screen.query_one(DataTable).row_count > 0)
         await pilot.press("enter")
         await settle(pilot, lambda: isinstance(app.screen, RunScreen))
         assert app.screen.session is session
-
-
-def repeated_plays(times: int) -> list[dict[str, object]]:
-    """The recorded successful run's plays `times` over, each with fresh ids."""
-    import copy
-    import uuid
-
-    recorded = events("successful_run.jsonl")
-    body = [e for e in recorded if e["event"] not in ("playbook_on_start", "playbook_on_stats")]
-    stream = [recorded[0]]
-    for _ in range(times):
-        fresh: dict[str, str] = {}
-        for event in body:
-            copied = copy.deepcopy(event)
-            for key in ("uuid", "parent_uuid"):
-                if copied.get(key):
-                    copied[key] = fresh.setdefault(copied[key], str(uuid.uuid4()))
-            data = copied.get("event_data", {})
-            for key in ("task_uuid", "play_uuid"):
-                if data.get(key):
-                    data[key] = fresh.setdefault(data[key], str(uuid.uuid4()))
-            stream.append(copied)
-    return stream
 
 
 async def test_a_burst_of_events_is_drawn_over_frames_and_long_runs_fold() -> None:
@@ -134,7 +104,7 @@ async def test_a_burst_of_events_is_drawn_over_frames_and_long_runs_fold() -> No
         app.sessions[session.session_id] = session
         await app.push_screen(RunScreen(session))
         sink = app._sink(session.session_id)
-        for event in repeated_plays(60):
+        for event in long_run(2000):
             sink(event)
         await settle(pilot, lambda: session.model.events_seen > 1000)
         tree = app.screen.query_one(RunTree)

@@ -11,7 +11,7 @@ from storefleet_tui.screens.delete_confirm import DeleteConfirmScreen
 from storefleet_tui.screens.store_detail import StoreDetailScreen
 from storefleet_tui.widgets.common.simulation_banner import SimulationBanner
 from storefleet_tui.widgets.fleet.store_table import StoreTable
-from tests.unit.tui.driving import screen_text, settle
+from tests.unit.tui.driving import drawn, screen_text, settle
 from tests.unit.tui.entry import make_app
 
 pytestmark = pytest.mark.asyncio
@@ -42,10 +42,8 @@ async def test_watch_changes_update_rows_in_place() -> None:
         )
         app.post_message(StoresChanged(StoreChange("MODIFIED", store=ready)))
         app.post_message(StoresChanged(StoreChange("DELETED", store=app.fleet["crumb"])))
-        await settle(pilot, lambda: "crumb" not in app.fleet)
-        await pilot.pause()
         table = app.screen.query_one(StoreTable)
-        assert table.row_count == 2
+        await settle(pilot, lambda: table.row_count == 2)
         assert str(table.get_cell("bolt", "phase")) == "Ready"
 
 
@@ -53,8 +51,7 @@ async def test_empty_fleet_says_how_to_start() -> None:
     app = make_app(stores=[])
     async with app.run_test(size=(100, 20)) as pilot:
         await settle(pilot, lambda: app.fleet_synced)
-        await pilot.pause()
-        assert "No stores yet. Press c to create one." in screen_text(app)
+        await drawn(pilot, ["No stores yet. Press c to create one."])
 
 
 async def test_slash_filters_and_escape_clears() -> None:

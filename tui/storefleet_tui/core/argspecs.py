@@ -17,17 +17,9 @@ ROLE_SPEC = Path("roles/store/meta/argument_specs.yml")
 NOT_ON_FORM = frozenset({"store_state"})
 _MARKUP = re.compile(r"\b[A-Z]\(([^)]*)\)")
 
-# Used only while the store role has no argument specs yet.
-FALLBACK_OPTIONS: dict[str, dict[str, Any]] = {
-    "store_name": {"type": "str", "required": True, "description": "Name of the store."},
-    "store_plan": {
-        "type": "str",
-        "choices": ["small", "medium", "large"],
-        "default": "small",
-        "description": "Size of the store's quota and replicas.",
-    },
-    "store_seed_demo_data": {"type": "bool", "default": True, "description": "Load demo products."},
-}
+
+class ArgumentSpecError(RuntimeError):
+    """The store role's argument specs cannot be read: there is no form to build."""
 
 
 @dataclass(frozen=True)
@@ -77,13 +69,22 @@ def fields_from_options(options: Mapping[str, Mapping[str, Any]]) -> list[FormFi
     return sorted(found, key=lambda f: (f.name != "store_name", not f.required))
 
 
-def create_form_fields(repo: Path, entry_point: str = "main") -> tuple[list[FormField], bool]:
-    """The fields, and whether they came from the role (False: the built-in fallback)."""
+def create_form_fields(repo: Path, entry_point: str = "main") -> list[FormField]:
+    """The create form's fields, from the store role in the checkout at `repo`."""
     path = repo / ROLE_SPEC
     if not path.is_file():
-        return fields_from_options(FALLBACK_OPTIONS), False
-    document = yaml.safe_load(path.read_text()) or {}
-    options = ((document.get("argument_specs") or {}).get(entry_point) or {}).get("options") or {}
-    if not options:
-        return fields_from_options(FALLBACK_OPTIONS), False
-    return fields_from_options(options), True
+        raise ArgumentSpecError(
+            f"cannot read the store role's argument specs: {path} does not exist"
+        )
+    try:
+        document = yaml.safe_load(path.read_text())
+    except (OSError, yaml.YAMLError) as error:
+        raise ArgumentSpecError(f"cannot read the store role's argument specs: {error}") from error
+    specs = document.get("argument_specs") if isinstance(document, dict) else None
+    entry = specs.get(entry_point) if isinstance(specs, dict) else None
+    options = entry.get("options") if isinstance(entry, dict) else None
+    if not isinstance(options, dict) or "store_name" not in options:
+        raise ArgumentSpecError(
+            f"{path}: entry point {entry_point!r} declares no store_name option"
+        )
+    return fields_from_options(options)

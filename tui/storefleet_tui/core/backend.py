@@ -12,7 +12,7 @@ import threading
 from typing import Protocol
 
 from storefleet_tui.core import artifacts
-from storefleet_tui.core.cluster import ChangeSink, ClusterReader
+from storefleet_tui.core.cluster import ClusterReader
 from storefleet_tui.core.replay import ReplayRun
 from storefleet_tui.core.runner import (
     EventSink,
@@ -22,6 +22,7 @@ from storefleet_tui.core.runner import (
     RunRequest,
 )
 from storefleet_tui.core.settings import Settings
+from storefleet_tui.core.store_watch import ChangeSink
 from storefleet_tui.core.stores import Credentials, StoreDetails
 from storefleet_tui.core.target import ClusterTarget, read_target
 

@@ -6,13 +6,14 @@ import base64
 import gzip
 import json
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from kubernetes import client, config, watch
+from kubernetes import client, config
 from kubernetes.client.exceptions import ApiException
 
+from storefleet_tui.core.store_watch import ChangeSink, StoreWatch
 from storefleet_tui.core.stores import (
     GROUP,
     PLURAL,
@@ -23,14 +24,11 @@ from storefleet_tui.core.stores import (
     Pod,
     QuotaUse,
     Store,
-    StoreChange,
     StoreDetails,
     WorkflowNode,
 )
 
-ChangeSink = Callable[[StoreChange], None]
 CREDENTIALS_SECRET = "store-credentials"  # noqa: S105 - a Secret's name
-WATCH_SECONDS = 60
 
 
 def decode_helm_release(data: str) -> dict[str, Any]:
@@ -54,45 +52,9 @@ class ClusterReader:
 
     # -- stores --------------------------------------------------------------------
 
-    def list_stores(self) -> tuple[list[Store], str]:
-        """All Stores and the resource version to watch from."""
-        result = self.custom.list_namespaced_custom_object(GROUP, VERSION, SYSTEM_NAMESPACE, PLURAL)
-        stores = [Store.from_object(item) for item in result.get("items", [])]
-        return sorted(stores, key=lambda s: s.name), str(
-            result["metadata"].get("resourceVersion", "")
-        )
-
     def watch_stores(self, sink: ChangeSink, stop: threading.Event) -> None:
-        """List, then follow changes until `stop` is set; relist when the watch expires."""
-        while not stop.is_set():
-            stores, version = self.list_stores()
-            sink(StoreChange("SYNCED", stores=tuple(stores)))
-            watcher = watch.Watch()
-            try:
-                for item in watcher.stream(
-                    self.custom.list_namespaced_custom_object,
-                    GROUP,
-                    VERSION,
-                    SYSTEM_NAMESPACE,
-                    PLURAL,
-                    resource_version=version,
-                    timeout_seconds=WATCH_SECONDS,
-                    # Short reads so `stop` is noticed within a second.
-                    _request_timeout=(5, 1),
-                ):
-                    if stop.is_set():
-                        break
-                    kind = str(item["type"])
-                    if kind in ("ADDED", "MODIFIED", "DELETED"):
-                        sink(StoreChange(kind, store=Store.from_object(item["object"])))
-            except ApiException as error:
-                if error.status != 410:  # 410 Gone: the version expired, relist
-                    raise
-            except Exception as error:  # a read timeout is how a quiet watch idles
-                if "timed out" not in str(error).lower():
-                    raise
-            finally:
-                watcher.stop()
+        """Follow the Stores until `stop` is set, reconnecting after any error."""
+        StoreWatch(self.custom).run(sink, stop)
 
     def get_store(self, name: str) -> Store:
         obj = self.custom.get_namespaced_custom_object(

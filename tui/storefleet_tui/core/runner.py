@@ -18,6 +18,7 @@ from typing import Any, Protocol
 import ansible_runner
 
 from storefleet_tui.core import artifacts
+from storefleet_tui.core.secret_guard import refuse_secrets
 
 EventSink = Callable[[Mapping[str, Any]], None]
 
@@ -32,11 +33,7 @@ class RunRequest:
 
     def __post_init__(self) -> None:
         # extravars land in runner's `command` artifact and env/: nothing secret here.
-        for key in self.extravars:
-            if any(word in key.lower() for word in ("password", "secret", "token")):
-                raise ValueError(
-                    f"extravar {key!r} looks secret: secrets never go on a command line"
-                )
+        refuse_secrets(self.extravars)
 
 
 class RunHandle(Protocol):

@@ -63,11 +63,14 @@ class Store:
 
 @dataclass(frozen=True)
 class StoreChange:
-    """What a watch saw: `ADDED`, `MODIFIED`, `DELETED`, or `SYNCED` (a full relist)."""
+    """What a watch saw: `ADDED`, `MODIFIED`, `DELETED`, `SYNCED` (a full relist), or
+    `RECONNECTING` (the watch broke: `reason`, and the seconds until the next try)."""
 
     kind: str
     store: Store | None = None
     stores: tuple[Store, ...] = ()
+    reason: str = ""
+    retry_in: float = 0.0
 
 
 @dataclass(frozen=True)

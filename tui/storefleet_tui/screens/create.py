@@ -7,18 +7,20 @@ from typing import Any, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Label, Select, Static, Switch
 
 from storefleet_tui.core import argspecs, naming
 from storefleet_tui.core.backend import PLAYBOOKS
 from storefleet_tui.core.runner import RunRequest
+from storefleet_tui.core.secret_guard import SecretExtraVar
+from storefleet_tui.screens.base import StorefleetScreen
 from storefleet_tui.widgets.common.context_bar import ContextBar
 from storefleet_tui.widgets.create.store_name_input import StoreNameInput, StoreNameRules
 
 
-class CreateScreen(Screen[None]):
+class CreateScreen(StorefleetScreen[None]):
+    CHANGES_CLUSTER = frozenset({"submit"})
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "submit", "Create", id="create.submit", tooltip="Create the store"),
         Binding("escape", "back", "Cancel", id="create.back", tooltip="Back without creating"),
@@ -27,35 +29,45 @@ class CreateScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.form_fields: list[argspecs.FormField] = []
+        self.problem = ""
+        """Why this checkout cannot build the form (no argument specs, no name rules)."""
 
     def compose(self) -> ComposeResult:
-        repo = self.app.settings.repo  # type: ignore[attr-defined]
-        self.form_fields, from_role = argspecs.create_form_fields(repo)
-        check, from_collection = naming.load_validator(repo)
-        yield ContextBar()
+        repo = self.app.settings.repo
+        check: naming.Validator | None = None
+        try:
+            self.form_fields = argspecs.create_form_fields(repo)
+            check = naming.load_validator(repo)
+        except (argspecs.ArgumentSpecError, naming.NamingRulesError) as error:
+            self.problem = str(error)
+        yield ContextBar(readonly=self.app.readonly)
         with VerticalScroll(id="create-form"):
             yield Static("Create a store", classes="section-title")
-            if not (from_role and from_collection):
+            if check is None:
                 yield Static(
-                    "Using built-in defaults: the store role's argument specs or naming rules"
-                    " are missing.",
-                    classes="hint",
+                    f"No store can be created: {self.problem}",
+                    id="create-problem",
+                    classes="error-text",
                 )
-            for field in self.form_fields:
-                with Vertical(classes="form-field"):
-                    yield Label(field.label + (" *" if field.required else ""))
-                    yield self._widget_for(field, check)
-                    if field.name == "store_name":
-                        yield Static("", id="name-problem", classes="error-text")
-                    if field.description:
-                        yield Static(field.description, classes="hint")
-            yield Button("Create", id="create-submit", variant="primary")
+            else:
+                yield from self._form(check)
         yield Footer()
+
+    def _form(self, check: naming.Validator) -> ComposeResult:
+        for field in self.form_fields:
+            with Vertical(classes="form-field"):
+                yield Label(field.label + (" *" if field.required else ""))
+                yield self._widget_for(field, check)
+                if field.name == "store_name":
+                    yield Static("", id="name-problem", classes="error-text")
+                if field.description:
+                    yield Static(field.description, classes="hint")
+        yield Button("Create", id="create-submit", variant="primary")
 
     def _widget_for(self, field: argspecs.FormField, check: naming.Validator) -> Widget:
         widget_id = f"field-{field.name}"
         if field.name == "store_name":
-            rules = StoreNameRules(check, lambda: set(getattr(self.app, "fleet", {})))
+            rules = StoreNameRules(check, lambda: set(self.app.fleet))
             return StoreNameInput(rules, id=widget_id)
         if field.type == "bool":
             return Switch(value=bool(field.default), id=widget_id)
@@ -67,7 +79,13 @@ class CreateScreen(Screen[None]):
         return Input(value=value, id=widget_id, type="integer" if field.type == "int" else "text")
 
     def on_mount(self) -> None:
-        self.query_one(StoreNameInput).focus()
+        if not self.problem:
+            self.query_one(StoreNameInput).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "submit" and self.problem:
+            return False
+        return super().check_action(action, parameters)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if isinstance(event.input, StoreNameInput):
@@ -90,12 +108,13 @@ class CreateScreen(Screen[None]):
                 found[field.name] = int(widget.value) if field.type == "int" else widget.value
         return found
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
+    # The button and enter go through the action, so the screen's guard decides.
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "create-submit":
-            self.action_submit()
+            await self.run_action("submit")
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.action_submit()
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
+        await self.run_action("submit")
 
     def action_submit(self) -> None:
         name_input = self.query_one(StoreNameInput)
@@ -105,9 +124,15 @@ class CreateScreen(Screen[None]):
             name_input.focus()
             return
         values = self.values()
-        request = RunRequest(PLAYBOOKS["create"], values, title=f"create {values['store_name']}")
+        try:
+            request = RunRequest(
+                PLAYBOOKS["create"], values, title=f"create {values['store_name']}"
+            )
+        except SecretExtraVar as error:
+            self.notify(str(error), title="Not created", severity="error", timeout=15)
+            return
         self.app.pop_screen()
-        self.app.start_run(request)  # type: ignore[attr-defined]
+        self.app.start_run(request)
 
     def action_back(self) -> None:
         self.app.pop_screen()

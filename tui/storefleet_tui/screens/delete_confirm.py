@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from storefleet_tui.app import StorefleetApp
 from storefleet_tui.core.backend import PLAYBOOKS
 from storefleet_tui.core.runner import RunRequest
 
@@ -69,16 +70,13 @@ class DeleteConfirmScreen(ModalScreen[bool]):
         self.dismiss(False)
 
 
-def confirm_and_delete(app: App[None], name: str) -> None:
-    """Ask, then run store_delete for `name`; refused in readonly mode."""
-    if getattr(app, "readonly", False):
-        app.notify("Readonly: deleting is off.", severity="warning")
-        return
+def confirm_and_delete(app: StorefleetApp, name: str) -> None:
+    """Ask, then run store_delete for `name` (a screen's `delete` action, off in readonly)."""
 
     def decided(confirmed: bool | None) -> None:
         if confirmed:
             app.start_run(
                 RunRequest(PLAYBOOKS["delete"], {"store_name": name}, title=f"delete {name}")
-            )  # type: ignore[attr-defined]
+            )
 
     app.push_screen(DeleteConfirmScreen(name), decided)

@@ -45,11 +45,11 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("Key", style="bold cyan", no_wrap=True)
         table.add_column("Does")
         table.add_section()
-        readonly = getattr(self.app, "readonly", False)
         for binding in self.under.BINDINGS:
             if not isinstance(binding, Binding):
                 continue
-            if readonly and self.under.check_action(binding.action, ()) is False:
+            # What the footer hides (readonly, a finished run) is not offered here either.
+            if self.under.check_action(binding.action, ()) is False:
                 continue
             table.add_row(key_display(binding.key), binding.tooltip or binding.description)
         table.add_section()

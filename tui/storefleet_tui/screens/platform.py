@@ -7,17 +7,16 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from storefleet_tui.core.backend import PLAYBOOKS
 from storefleet_tui.core.runner import RunRequest
+from storefleet_tui.screens.base import StorefleetScreen
 from storefleet_tui.widgets.common.context_bar import ContextBar
 
-DESTRUCTIVE = frozenset({"set_up", "tear_down"})
 
-
-class PlatformScreen(Screen[None]):
+class PlatformScreen(StorefleetScreen[None]):
+    CHANGES_CLUSTER = frozenset({"set_up", "tear_down"})
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="platform.back", tooltip="Back to the stores"),
         Binding(
@@ -31,7 +30,7 @@ class PlatformScreen(Screen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        yield ContextBar()
+        yield ContextBar(readonly=self.app.readonly)
         with Vertical(id="detail-body"):
             yield Static("Platform", classes="section-title")
             yield Static(
@@ -41,23 +40,20 @@ class PlatformScreen(Screen[None]):
                 id="platform-actions",
             )
             yield Static(
-                "Readonly: both are off." if getattr(self.app, "readonly", False) else "",
+                "Readonly: both are off." if self.app.readonly else "",
                 classes="hint",
             )
         yield Footer()
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return not (action in DESTRUCTIVE and getattr(self.app, "readonly", False))
-
     def action_set_up(self) -> None:
-        self.app.start_run(RunRequest(PLAYBOOKS["site"], title="platform set up"))  # type: ignore[attr-defined]
+        self.app.start_run(RunRequest(PLAYBOOKS["site"], title="platform set up"))
 
     def action_tear_down(self) -> None:
         from storefleet_tui.screens.confirm import ConfirmScreen
 
         def decided(yes: bool | None) -> None:
             if yes:
-                self.app.start_run(RunRequest(PLAYBOOKS["teardown"], title="platform tear down"))  # type: ignore[attr-defined]
+                self.app.start_run(RunRequest(PLAYBOOKS["teardown"], title="platform tear down"))
 
         self.app.push_screen(
             ConfirmScreen("Tear the platform down?", "Every store on it goes too."), decided

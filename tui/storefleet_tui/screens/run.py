@@ -9,9 +9,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widgets import Footer, RichLog
 
+from storefleet_tui.screens.base import StorefleetScreen
 from storefleet_tui.session import RAW_LINES, RunSession
 from storefleet_tui.widgets.common.context_bar import ContextBar
 from storefleet_tui.widgets.run.run_summary import RunSummary
@@ -24,7 +24,7 @@ FRAME_BUDGET_SECONDS = 0.02
 TASKS_PER_STEP = 8
 
 
-class RunScreen(Screen[None]):
+class RunScreen(StorefleetScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="run.back", tooltip="Back; the run goes on"),
         Binding(
@@ -47,7 +47,7 @@ class RunScreen(Screen[None]):
         self._raw_written = 0
 
     def compose(self) -> ComposeResult:
-        yield ContextBar()
+        yield ContextBar(readonly=self.app.readonly)
         yield RunSummary()
         yield RunTree()
         yield RichLog(id="run-raw", max_lines=RAW_LINES, markup=False, highlight=False, wrap=False)
@@ -62,7 +62,7 @@ class RunScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel":
             return not self.session.finished
-        return True
+        return super().check_action(action, parameters)
 
     def redraw(self) -> None:
         session = self.session

@@ -7,14 +7,14 @@ from typing import ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from storefleet_tui.core.artifacts import PastRun
+from storefleet_tui.screens.base import StorefleetScreen
 from storefleet_tui.widgets.common.context_bar import ContextBar
 
 
-class RunsScreen(Screen[None]):
+class RunsScreen(StorefleetScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="runs.back", tooltip="Back"),
         Binding(
@@ -31,7 +31,7 @@ class RunsScreen(Screen[None]):
         self.past: dict[str, PastRun] = {}
 
     def compose(self) -> ComposeResult:
-        yield ContextBar()
+        yield ContextBar(readonly=self.app.readonly)
         yield Static("Runs", classes="section-title")
         yield DataTable(id="runs-table", cursor_type="row")
         yield Footer()
@@ -39,7 +39,7 @@ class RunsScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns("Run", "Playbook", "Status")
-        for session in reversed(list(self.app.sessions.values())):  # type: ignore[attr-defined]
+        for session in reversed(list(self.app.sessions.values())):
             table.add_row(
                 f"session {session.session_id}",
                 session.title,
@@ -51,7 +51,7 @@ class RunsScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="runs-list")
     def load_past(self) -> None:
         try:
-            runs = self.app.backend.past_runs()  # type: ignore[attr-defined]
+            runs = self.app.backend.past_runs()
         except Exception as error:  # AWX unreachable or refusing: say so, keep the screen
             self.app.call_from_thread(
                 self.notify, f"Past runs unavailable: {error}", severity="error"
@@ -77,10 +77,10 @@ class RunsScreen(Screen[None]):
         from storefleet_tui.screens.run import RunScreen
 
         if key.startswith("s"):
-            session = self.app.sessions[int(key[1:])]  # type: ignore[attr-defined]
+            session = self.app.sessions[int(key[1:])]
             self.app.push_screen(RunScreen(session))
         elif key.startswith("p"):
-            self.app.replay(self.past[key[1:]])  # type: ignore[attr-defined]
+            self.app.replay(self.past[key[1:]])
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -9,21 +9,20 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from storefleet_tui.core.backend import PLAYBOOKS, ROLLBACK_REVISION_VAR
 from storefleet_tui.core.runner import RunRequest
 from storefleet_tui.core.stores import Credentials, StoreDetails
+from storefleet_tui.screens.base import StorefleetScreen
 from storefleet_tui.widgets.common.context_bar import ContextBar
 from storefleet_tui.widgets.detail.credentials import CredentialsView
 from storefleet_tui.widgets.detail.workflow_dag import WorkflowDag
 from storefleet_tui.widgets.fleet.phase import phase_text
 
-DESTRUCTIVE = frozenset({"delete", "rollback"})
 
-
-class StoreDetailScreen(Screen[None]):
+class StoreDetailScreen(StorefleetScreen[None]):
+    CHANGES_CLUSTER = frozenset({"delete", "rollback"})
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="detail.back", tooltip="Back to the stores"),
         Binding(
@@ -58,7 +57,7 @@ class StoreDetailScreen(Screen[None]):
         self._seen_version = ""
 
     def compose(self) -> ComposeResult:
-        yield ContextBar()
+        yield ContextBar(readonly=self.app.readonly)
         with VerticalScroll(id="detail-body"):
             yield Static(self.store_name, id="detail-title", classes="section-title")
             yield Static("Reading…", id="detail-urls")
@@ -83,18 +82,15 @@ class StoreDetailScreen(Screen[None]):
         self.watch(self.app, "fleet_version", self._store_changed, init=False)
         self.load()
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return not (action in DESTRUCTIVE and getattr(self.app, "readonly", False))
-
     def _store_changed(self, _: object = None) -> None:
-        store = getattr(self.app, "fleet", {}).get(self.store_name)
+        store = self.app.fleet.get(self.store_name)
         if store is not None and store.resource_version != self._seen_version:
             self.load()
 
     @work(thread=True, exclusive=True, group="detail")
     def load(self) -> None:
         try:
-            details = self.app.backend.store_details(self.store_name)  # type: ignore[attr-defined]
+            details = self.app.backend.store_details(self.store_name)
         except Exception as error:
             self.app.call_from_thread(self._failed, str(error))
             return
@@ -165,7 +161,7 @@ class StoreDetailScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="credentials")
     def _read_credentials(self, copy: bool) -> None:
         try:
-            credentials = self.app.backend.credentials(self.store_name)  # type: ignore[attr-defined]
+            credentials = self.app.backend.credentials(self.store_name)
         except Exception as error:
             self.app.call_from_thread(
                 self.notify, f"No credentials yet: {error}", severity="warning"
@@ -207,7 +203,7 @@ class StoreDetailScreen(Screen[None]):
                         extravars,
                         title=f"roll back {self.store_name} to {revision}",
                     )
-                )  # type: ignore[attr-defined]
+                )
 
         self.app.push_screen(
             ConfirmScreen(f"Roll back {self.store_name} to revision {revision}?"), decided

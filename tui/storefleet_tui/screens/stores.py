@@ -7,18 +7,17 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from storefleet_tui.core.stores import Store
+from storefleet_tui.screens.base import StorefleetScreen
 from storefleet_tui.widgets.common.context_bar import ContextBar
 from storefleet_tui.widgets.common.simulation_banner import SimulationBanner
 from storefleet_tui.widgets.fleet.store_table import StoreTable
 
-DESTRUCTIVE = frozenset({"create", "delete", "platform"})
 
-
-class StoresScreen(Screen[None]):
+class StoresScreen(StorefleetScreen[None]):
+    CHANGES_CLUSTER = frozenset({"create", "delete", "platform"})
     AUTO_FOCUS = "#stores"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -62,7 +61,7 @@ class StoresScreen(Screen[None]):
     """Only stores whose name or phase contains this text are listed."""
 
     def compose(self) -> ComposeResult:
-        yield ContextBar()
+        yield ContextBar(readonly=self.app.readonly)
         yield SimulationBanner(id="simulation-banner")
         yield Input(placeholder="filter: name or phase", id="store-filter", disabled=True)
         yield Static("", id="fleet-empty")
@@ -72,15 +71,11 @@ class StoresScreen(Screen[None]):
     def on_mount(self) -> None:
         self.watch(self.app, "fleet_version", self.redraw)
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Readonly: hidden from the footer, and refused.
-        return not (action in DESTRUCTIVE and getattr(self.app, "readonly", False))
-
     def watch_filter_text(self, _: str) -> None:
         self.redraw()
 
     def visible_stores(self) -> list[Store]:
-        fleet: dict[str, Store] = getattr(self.app, "fleet", {})
+        fleet = self.app.fleet
         needle = self.filter_text.strip().lower()
         stores = sorted(fleet.values(), key=lambda store: store.name)
         if needle:
@@ -91,19 +86,19 @@ class StoresScreen(Screen[None]):
         if not self.is_mounted:
             return
         stores = self.visible_stores()
-        self.query_one(StoreTable).show(stores, self.app.clock())  # type: ignore[attr-defined]
+        self.query_one(StoreTable).show(stores, self.app.clock())
         empty = self.query_one("#fleet-empty", Static)
         if stores:
             empty.display = False
             return
         empty.display = True
-        if getattr(self.app, "cluster_problem", ""):
+        if self.app.cluster_problem:
             empty.update(
                 "The cluster cannot be read (see the top line). Past runs stay available: r."
             )
         elif self.filter_text:
             empty.update(f"No store matches “{self.filter_text}”. esc clears the filter.")
-        elif getattr(self.app, "fleet_synced", False):
+        elif self.app.fleet_synced:
             empty.update("No stores yet. Press c to create one.")
         else:
             empty.update("Reading stores…")

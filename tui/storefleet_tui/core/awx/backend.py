@@ -22,10 +22,10 @@ from storefleet_tui.core.awx import survey
 from storefleet_tui.core.awx.client import PAGE_SIZE, AwxClient, AwxError
 from storefleet_tui.core.awx.events import runner_event
 from storefleet_tui.core.backend import PLAYBOOKS, Backend, LocalBackend
-from storefleet_tui.core.cluster import ChangeSink
 from storefleet_tui.core.replay import ReplayRun
 from storefleet_tui.core.runner import EventSink, RunHandle, RunRequest
 from storefleet_tui.core.settings import Settings
+from storefleet_tui.core.store_watch import ChangeSink
 from storefleet_tui.core.stores import Credentials, StoreDetails
 from storefleet_tui.core.target import ClusterTarget
 

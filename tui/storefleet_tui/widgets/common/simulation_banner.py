@@ -13,8 +13,8 @@ MESSAGE = (
 class SimulationBanner(Static):
     """Shown while the inventory sets `storefleet_cluster_simulated: true`."""
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(MESSAGE, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, id: str | None = None) -> None:
+        super().__init__(MESSAGE, id=id)
 
     def on_mount(self) -> None:
         self.watch(self.app, "cluster_simulated", self._toggle)

@@ -26,11 +26,11 @@ class StoreNameRules(Validator):
 
 
 class StoreNameInput(Input):
-    def __init__(self, rules: StoreNameRules, **kwargs: object) -> None:
+    def __init__(self, rules: StoreNameRules, id: str | None = None) -> None:
         super().__init__(
             placeholder="e.g. demo",
             validators=[rules],
             validate_on=["changed", "submitted"],
             valid_empty=False,
-            **kwargs,  # type: ignore[arg-type]
+            id=id,
         )

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rich.text import Text
-from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Static
 
@@ -18,16 +15,8 @@ class CredentialsView(Static):
     revealed: reactive[bool] = reactive(False)
     """Whether the password is shown in clear."""
 
-    @dataclass
-    class RevealRequested(Message):
-        view: CredentialsView
-
-        @property
-        def control(self) -> CredentialsView:
-            return self.view
-
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, id: str | None = None) -> None:
+        super().__init__(id=id)
         self._credentials: Credentials | None = None
 
     def on_mount(self) -> None:

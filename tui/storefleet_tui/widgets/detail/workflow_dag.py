@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
 
 from storefleet_tui.core.stores import WorkflowNode
 
@@ -27,7 +28,7 @@ class WorkflowDag(Tree[str]):
         roots = [node for node in nodes if node.node_id not in children] or list(nodes)
         seen: set[str] = set()
 
-        def add(parent: object, node: WorkflowNode) -> None:
+        def add(parent: TreeNode[str], node: WorkflowNode) -> None:
             if node.node_id in seen:  # a DAG joins: show a node once
                 return
             seen.add(node.node_id)
@@ -36,7 +37,7 @@ class WorkflowDag(Tree[str]):
             )
             if node.message:
                 label.append(f"  {node.message}", style="dim")
-            branch = parent.add(label, expand=True)  # type: ignore[attr-defined]
+            branch = parent.add(label, expand=True)
             for child in node.children:
                 if child in by_id:
                     add(branch, by_id[child])

@@ -56,8 +56,8 @@ class StoreTable(DataTable[str | Text]):
         def control(self) -> StoreTable:
             return self.table
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, id: str | None = None) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, id=id)
         self._shown: dict[str, Row] = {}
         self._column_keys: list[ColumnKey] = []
 

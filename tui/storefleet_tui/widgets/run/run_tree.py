@@ -18,8 +18,8 @@ FOLD_AFTER_TASKS = 200
 class RunTree(Tree[str]):
     """Keeps a node per play, task and host so an update touches only what changed."""
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__("run", **kwargs)  # type: ignore[arg-type]
+    def __init__(self) -> None:
+        super().__init__("run")
         self.show_root = False
         self.guide_depth = 3
         self._failures_node: TreeNode[str] | None = None
@@ -32,12 +32,6 @@ class RunTree(Tree[str]):
     def task_count(self) -> int:
         """How many tasks the tree shows (it may trail the model by a few frames)."""
         return len(self._tasks)
-
-    def update_from(self, model: RunModel, touched: set[str]) -> None:
-        """Redraw the failures and the `touched` tasks."""
-        self.update_failures(model)
-        # In the order tasks started, so the tree reads like the playbook.
-        self.update_tasks(model, [uuid for uuid in model.tasks if uuid in touched])
 
     def update_tasks(self, model: RunModel, ordered: Sequence[str]) -> None:
         """Add or relabel the tasks `ordered` names (in start order), with their hosts."""
