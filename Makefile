@@ -17,6 +17,8 @@ export PATH := $(CURDIR)/.tools/bin:$(VENV)/bin:$(PATH)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 PYTEST := $(VENV)/bin/pytest
 SANDBOX_DIR := $(CURDIR)/.sandbox
+# The roles with Molecule scenarios (roles/<role>/molecule/<scenario>/).
+MOLECULE_ROLES := platform store images cluster
 
 .PHONY: help
 help: ## List the targets
@@ -56,7 +58,7 @@ tools: ## Install system packages, the virtualenv and the sandbox binaries
 	tools/install.sh all
 
 .PHONY: test
-test: tools lint test-unit test-integration e2e ## Everything: tools, lint and every test layer
+test: tools lint test-unit test-integration test-molecule e2e ## Everything: tools, lint and every test layer
 
 .PHONY: test-unit
 test-unit: ## Unit tests (no cluster)
@@ -70,6 +72,16 @@ test-integration: ## Integration tests on a fresh sandbox cluster (its lifecycle
 .PHONY: faults
 faults: ## Fault suite on its own sandbox (simulated nodes), then its table: fault, step, outcome, seconds
 	STOREFLEET_SANDBOX_REAL_NODES=0 $(PYTEST) tests/faults
+
+.PHONY: test-molecule
+test-molecule: ## The Molecule scenarios `make test` runs (README: what `make test` installs and runs)
+	cd roles/platform && molecule test -s default
+	cd roles/images && molecule test -s default
+	cd roles/cluster && molecule test -s preflight
+
+.PHONY: molecule
+molecule: ## Every role's Molecule scenarios, each on a sandbox of its own (docs/molecule.md)
+	for role in $(MOLECULE_ROLES); do (cd roles/$$role && molecule test --all); done
 
 .PHONY: test-snapshot-update
 test-snapshot-update: ## Regenerate the TUI snapshots (review the SVG diff before committing)

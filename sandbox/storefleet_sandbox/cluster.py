@@ -321,6 +321,12 @@ class Sandbox(SandboxClient):
         self._pki = pki
         self._server = server
 
+    def _install_gateway_api(self) -> None:
+        """The Gateway API types, as k3s with Traefik serves them: the platform's Gateway
+        and the stores' HTTPRoutes are stored whether or not an edge serves them."""
+        self.kubectl("apply", "--server-side", "-f", str(GATEWAY_API_CRDS))
+        self.kubectl("wait", "--for=condition=Established", "crd", "--all", "--timeout=60s")
+
     # -- simulated nodes ---------------------------------------------------------------
 
     def _install_gateway_api(self) -> None:

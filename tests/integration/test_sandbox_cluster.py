@@ -201,3 +201,11 @@ def test_subject_access_review_denies_a_service_account_without_rights(
         what="the RoleBinding to take effect",
     )
     assert allowed is True
+
+
+def test_gateway_api_types_are_served_with_or_without_a_real_node(sandbox: SandboxClient) -> None:
+    # The platform's Gateway and the stores' HTTPRoutes are stored on every sandbox.
+    served = sandbox.kubectl("api-resources", "--api-group=gateway.networking.k8s.io", "-o", "name")
+    assert {"gateways.gateway.networking.k8s.io", "httproutes.gateway.networking.k8s.io"} <= set(
+        served.split()
+    )
