@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ansible_collections.storefleet.platform.plugins.modules import store_lock
 
-from tests.unit.plugins.conftest import COLLECTIONS_ROOT
+from tests.unit.conftest import COLLECTIONS_ROOT
 
 # What the module runs, in a process of its own that loads the collection as Ansible does.
 FIND_CONTROLLER = (
