@@ -24,6 +24,9 @@ from .client import tool
 from .pki import CertPair, SandboxPKI
 from .processes import ManagedProcess
 
+# The longest path of a unix socket (sun_path holds 108 bytes with its final NUL).
+UNIX_SOCKET_PATH_MAX = 107
+
 TAINT_KEY = "storefleet.io/real-node"
 POD_NETWORK = "10.85.0.0/16"
 CLUSTER_DNS = "10.96.0.10"
@@ -256,6 +259,14 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
 
     def start(self, spawn: type[ManagedProcess] = ManagedProcess) -> None:
         layout = self.layout
+        # The kubelet makes unix sockets under its root (pod-resources/<9 digits>); a
+        # socket path is at most 107 bytes, and a longer one fails deep in its start.
+        longest = layout.kubelet_root / "pod-resources" / ("9" * 9)
+        if len(str(longest).encode()) > UNIX_SOCKET_PATH_MAX:
+            raise host.HostError(
+                f"the sandbox directory {layout.sandbox_dir} is too long for a real node's "
+                f"sockets ({longest} is over {UNIX_SOCKET_PATH_MAX} bytes): use a shorter --dir"
+            )
         for directory in (layout.files, layout.run, layout.containerd_root, layout.kubelet_root):
             directory.mkdir(parents=True, exist_ok=True)
         (layout.run / "sandbox-dir").write_text(str(layout.sandbox_dir))

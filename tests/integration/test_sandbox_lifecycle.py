@@ -8,8 +8,10 @@ alone, before the session's own sandbox starts."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import psutil
@@ -38,7 +40,8 @@ def test_background_sandbox_starts_serves_and_stops_cleanly(tmp_path: Path) -> N
     # sandbox clears it (and refuses to touch what a running sandbox owns).
     assert _cli("down", f"--dir={tmp_path / 'none'}").returncode == 0
     assert not any(leftovers.find().values()), leftovers.find()
-    directory = tmp_path / "bg"
+    # pytest's tmp_path is too deep for the kubelet's unix sockets: a short directory.
+    directory = Path(tempfile.mkdtemp(prefix="sbx-lifecycle-")) / "bg"
     started = _cli("up", f"--dir={directory}", "--nodes=2", "--real-nodes=1")
     assert started.returncode == 0, started.stdout + started.stderr
     try:
@@ -86,3 +89,4 @@ def test_background_sandbox_starts_serves_and_stops_cleanly(tmp_path: Path) -> N
     assert _cli("status", f"--dir={directory}").returncode == 3
     left = {kind: items for kind, items in leftovers.find(directory).items() if items}
     assert not left, left
+    shutil.rmtree(directory.parent)
