@@ -46,7 +46,9 @@ SERIAL = "argoserial"
 ARGO_PLAYBOOK = str(REPO_ROOT / "playbooks" / "argo.yml")
 IN_IMAGE_INVENTORY = "/runner/inventory"
 IMAGE_INVENTORY = REPO_ROOT / "docker" / "store-provisioner" / "inventory"
-SANDBOX_STEP_IMAGE = "registry.storefleet.local:5000/storefleet/store-provisioner:0.1.0"
+# The sandbox inventory's registry and tag (inventories/sandbox/group_vars/all/images.yml):
+# no release is recorded yet when the argo role first runs.
+SANDBOX_STEP_IMAGE = "127.0.0.1:5000/storefleet/store-provisioner:latest"
 NODE_LINE = re.compile(
     r"^\s*- '?([a-zA-Z/()0-9-]+)\s+(Pending|Running|Succeeded|Failed|Error)\b", re.M
 )
