@@ -114,7 +114,12 @@ def test_manifests_are_admitted_and_their_pods_run_in_a_restricted_namespace(
     sandbox: SandboxClient, restricted_namespace: str, values: Path
 ) -> None:
     namespace = restricted_namespace
-    manifests = render(values, namespace)
+    # On the simulated nodes whatever placement the values ask for: the pods only have
+    # to be admitted and scheduled here, not to run the images.
+    manifests = render(
+        values, namespace, "--set-json", 'nodeSelector={"type":"kwok"}',
+        "--set-json", "tolerations=[]",
+    )  # fmt: skip
     kubectl = [tool("kubectl"), f"--kubeconfig={sandbox.kubeconfig}", "-n", namespace]
 
     # The API server validates every object; PodSecurity warns on pod templates.
