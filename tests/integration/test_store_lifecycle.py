@@ -53,8 +53,8 @@ def test_create_makes_a_ready_store(platform: SandboxClient, workdir: Path) -> N
     assert status["phase"] == "Ready", status
     assert status["urls"] == {
         "storefront": f"http://{NAME}.{DOMAIN}",
-        "api": f"http://api.{NAME}.{DOMAIN}",
-        "admin": f"http://api.{NAME}.{DOMAIN}/app",
+        "api": f"http://{NAME}.{DOMAIN}",
+        "admin": f"http://{NAME}.{DOMAIN}/app",
     }
     assert status["helmRevision"] == 1
     assert status.get("readyAt")
@@ -107,9 +107,9 @@ def test_create_makes_a_ready_store(platform: SandboxClient, workdir: Path) -> N
     )
     assert [r["metadata"]["labels"]["name"] for r in releases["items"]] == [NAME]
 
-    ingresses = kubectl_json(sandbox, "-n", NAMESPACE, "get", "ingresses")["items"]
-    hosts = {rule["host"] for ingress in ingresses for rule in ingress["spec"]["rules"]}
-    assert hosts == {f"{NAME}.{DOMAIN}", f"api.{NAME}.{DOMAIN}"}
+    # One origin: the store's route on the platform's Gateway carries its one host.
+    routes = kubectl_json(sandbox, "-n", NAMESPACE, "get", "httproutes")["items"]
+    assert [route["spec"]["hostnames"] for route in routes] == [[f"{NAME}.{DOMAIN}"]]
 
 
 def test_create_again_changes_nothing(platform: SandboxClient, workdir: Path) -> None:
