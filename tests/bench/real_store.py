@@ -28,19 +28,10 @@ sys.path.insert(0, str(REPO_ROOT))
 from storefleet_sandbox import Sandbox, SandboxClient  # noqa: E402
 from storefleet_sandbox.client import tool  # noqa: E402
 from storefleet_sandbox.host import RUN_DIR  # noqa: E402
+from tests.integration.ansible_run import environment_for_cli  # noqa: E402
 
 WARM_GOAL_SECONDS = 45.0
 STORE_IMAGES = ("medusa-backend", "medusa-storefront")
-
-
-def environment(sandbox: SandboxClient) -> dict[str, str]:
-    env = sandbox.env()
-    return {
-        **env,
-        "ANSIBLE_CONFIG": str(REPO_ROOT / "ansible.cfg"),
-        "STOREFLEET_KUBECONFIG": str(sandbox.kubeconfig),
-        "PATH": f"{REPO_ROOT / '.venv' / 'bin'}{os.pathsep}{env['PATH']}",
-    }
 
 
 def timed_playbook(name: str, env: dict[str, str], **extravars: str) -> float:
@@ -95,7 +86,7 @@ def main() -> int:
         sandbox.start()
         sandbox_up = time.monotonic() - started
         try:
-            env = environment(sandbox)
+            env = environment_for_cli(sandbox)
             timed_playbook("platform", env)
             images_cached = timed_playbook("images", env)
             images = release(sandbox)
