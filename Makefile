@@ -67,7 +67,7 @@ test-unit: ## Unit tests (no cluster)
 .PHONY: test-integration
 test-integration: ## Integration tests on a fresh sandbox cluster (its lifecycle test first, alone)
 	$(PYTEST) tests/integration/test_sandbox_lifecycle.py
-	$(PYTEST) tests/integration --ignore=tests/integration/test_sandbox_lifecycle.py
+	$(PYTEST) tests/integration --ignore=tests/integration/test_sandbox_lifecycle.py --durations=25
 
 .PHONY: faults
 faults: ## Fault suite on its own sandbox (simulated nodes), then its table: fault, step, outcome, seconds

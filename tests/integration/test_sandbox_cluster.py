@@ -46,7 +46,8 @@ def _pod(name: str, namespace: str, **container: object) -> dict:
 
 
 def test_nodes_are_simulated_with_realistic_capacity(sandbox: SandboxClient) -> None:
-    nodes = _get(sandbox, "nodes")["items"]
+    # The real node, when the sandbox has one, is test_sandbox_real_node's.
+    nodes = _get(sandbox, "nodes", "-l", "type=kwok")["items"]
     assert len(nodes) >= 2
     for node in nodes:
         assert node["metadata"]["annotations"]["kwok.x-k8s.io/node"] == "fake"

@@ -129,8 +129,13 @@ def test_create_again_changes_nothing(platform: SandboxClient, workdir: Path) ->
 
 def test_upgrade_then_rollback_within_quota(platform: SandboxClient, workdir: Path) -> None:
     sandbox = platform
+    # The store runs the platform's images: the default tag, or the ones the images role
+    # recorded when an earlier test built them on this sandbox.
     old_images = deployment_images(sandbox, NAME)
-    assert old_images["backend"].endswith(":0.1.0")
+    old_spec = store(sandbox, NAME)
+    assert old_spec is not None
+    assert old_images["backend"] == old_spec["spec"]["backendImage"]
+    assert not old_images["backend"].endswith(":0.2.0")
 
     with QuotaWatch(sandbox, NAME) as watch:
         upgrade = run_playbook(
@@ -168,7 +173,7 @@ def test_upgrade_then_rollback_within_quota(platform: SandboxClient, workdir: Pa
     assert found["status"]["phase"] == "Ready"
     assert found["status"]["helmRevision"] == 3
     # The Store follows the release, so a later create keeps the rolled-back images.
-    assert found["spec"]["backendImage"].endswith(":0.1.0")
+    assert found["spec"]["backendImage"] == old_images["backend"]
     assert deployment_images(sandbox, NAME) == old_images
     history = helm_history(sandbox, NAME)
     assert [entry["revision"] for entry in history] == [1, 2, 3]
