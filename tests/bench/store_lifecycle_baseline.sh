@@ -48,7 +48,7 @@ kind: ResourceQuota
 metadata: {name: store-quota}
 spec:
   hard: {limits.cpu: "10", limits.memory: 20Gi, requests.cpu: "4", requests.memory: 8Gi, pods: "20",
-         persistentvolumeclaims: "1", requests.storage: 5Gi}
+         persistentvolumeclaims: "2", requests.storage: 7Gi}
 ---
 apiVersion: v1
 kind: LimitRange

@@ -445,6 +445,7 @@ def test_two_provisions_of_one_store_run_one_after_the_other(
         )
         for run in runs.values():
             assert run.ok, run.explain()
+
         def span(workflow: dict[str, Any]) -> tuple[str, str]:
             nodes = workflow["status"]["nodes"].values()
             return (

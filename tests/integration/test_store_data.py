@@ -297,7 +297,9 @@ def test_a_restore_of_an_unknown_backup_is_refused(
 
     missing = play(platform, runs, workdir, "store_backup:missing", store_name="nosuchstore")
     assert not missing.ok
-    assert missing.failure_messages() == ["There is no store named nosuchstore: nothing to back up."]
+    assert missing.failure_messages() == [
+        "There is no store named nosuchstore: nothing to back up."
+    ]
 
 
 def test_a_restore_stops_the_store_and_starts_it_again(
