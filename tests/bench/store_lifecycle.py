@@ -28,6 +28,7 @@ from tests.integration.ansible_run import ON_SIMULATED_NODES  # noqa: E402
 
 ROUNDS = int(os.environ.get("STOREFLEET_BENCH_ROUNDS", "2"))
 BASELINE = REPO_ROOT / "tests" / "bench" / "store_lifecycle_baseline.sh"
+PROFILED_TASKS = 8
 
 
 @contextlib.contextmanager
@@ -50,13 +51,29 @@ def environment(sandbox: SandboxClient) -> dict[str, str]:
     }
 
 
-def timed(argv: list[str], env: dict[str, str]) -> float:
-    started = time.monotonic()
+def run(argv: list[str], env: dict[str, str]) -> str:
     result = subprocess.run(argv, cwd=REPO_ROOT, env=env, capture_output=True, text=True)
-    elapsed = time.monotonic() - started
     if result.returncode != 0:
         sys.exit(f"{' '.join(argv)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
-    return elapsed
+    return result.stdout
+
+
+def timed(argv: list[str], env: dict[str, str]) -> float:
+    started = time.monotonic()
+    run(argv, env)
+    return time.monotonic() - started
+
+
+def slowest_tasks(argv: list[str], env: dict[str, str], count: int = PROFILED_TASKS) -> list[str]:
+    """The playbook's slowest tasks, from ansible.posix.profile_tasks (a run of its own,
+    not in the medians: the callback adds its own cost)."""
+    profiled = {
+        **env,
+        "ANSIBLE_CALLBACKS_ENABLED": "ansible.posix.profile_tasks",
+        "PROFILE_TASKS_TASK_OUTPUT_LIMIT": str(count),
+    }
+    recap = run(argv, profiled).partition("TASKS RECAP")[2]
+    return [line.strip() for line in recap.splitlines() if line.rstrip().endswith("s")][-count:]
 
 
 def playbook(name: str, store: str) -> list[str]:
@@ -79,6 +96,10 @@ def main() -> int:
             script = f"script{round_number}"
             rows["sh-create"].append(timed([str(BASELINE), "create", script], env))
             rows["sh-delete"].append(timed([str(BASELINE), "delete", script], env))
+        profile = {
+            step: slowest_tasks(playbook(f"store_{step}", "profiled"), env)
+            for step in ("create", "delete")
+        }
 
     median = {key: statistics.median(values) for key, values in rows.items()}
     print(f"store lifecycle on the sandbox, median of {ROUNDS} rounds (seconds)")
@@ -89,6 +110,10 @@ def main() -> int:
     ours = median["pb-create"] + median["pb-delete"]
     theirs = median["sh-create"] + median["sh-delete"]
     print(f"{'create + delete':<22}{ours:>10.1f}{theirs:>10.1f}{ours / theirs:>7.2f}x")
+    for step, tasks in profile.items():
+        print(f"slowest tasks of store_{step} (ansible.posix.profile_tasks):")
+        for task in tasks:
+            print(f"  {task}")
     return 0
 
 
