@@ -192,7 +192,8 @@ def test_a_busy_store_is_refused_naming_the_holder(
 @pytest.fixture
 def failing_bootstrap(platform: SandboxClient) -> Iterator[str]:
     """Bootstrap pods of store `jobfail` fail (kwok's exit-code annotation, added by a
-    MutatingAdmissionPolicy) until the fixture ends."""
+    MutatingAdmissionPolicy) until the fixture ends; its bootstrap Jobs give up at the
+    first failure instead of after the chart's retries (their back-off costs minutes)."""
     name = "jobfail"
     api = "admissionregistration.k8s.io/v1"
     policy = {
@@ -219,18 +220,43 @@ def failing_bootstrap(platform: SandboxClient) -> Iterator[str]:
             }],
         },
     }  # fmt: skip
-    binding = {
+    no_retries = {
         "apiVersion": api,
-        "kind": "MutatingAdmissionPolicyBinding",
-        "metadata": {"name": "test-fail-bootstrap"},
-        "spec": {"policyName": "test-fail-bootstrap"},
-    }
-    for document in (policy, binding):
+        "kind": "MutatingAdmissionPolicy",
+        "metadata": {"name": "test-fail-bootstrap-at-once"},
+        "spec": {
+            "failurePolicy": "Fail",
+            "reinvocationPolicy": "Never",
+            "matchConstraints": {
+                "resourceRules": [{"apiGroups": ["batch"], "apiVersions": ["v1"],
+                                   "operations": ["CREATE"], "resources": ["jobs"]}],
+            },
+            "matchConditions": [{
+                "name": "bootstrap-job-of-jobfail",
+                "expression": f"object.metadata.namespace == 'store-{name}' && "
+                "object.metadata.name.contains('-bootstrap-')",
+            }],
+            "mutations": [{
+                "patchType": "ApplyConfiguration",
+                "applyConfiguration": {"expression": "Object{spec: Object.spec{backoffLimit: 0}}"},
+            }],
+        },
+    }  # fmt: skip
+    policies = ("test-fail-bootstrap", "test-fail-bootstrap-at-once")
+    for document in (policy, no_retries):
         platform.kubectl("apply", "-f", "-", input_text=json.dumps(document))
+    for policy_name in policies:
+        binding = {
+            "apiVersion": api,
+            "kind": "MutatingAdmissionPolicyBinding",
+            "metadata": {"name": policy_name},
+            "spec": {"policyName": policy_name},
+        }
+        platform.kubectl("apply", "-f", "-", input_text=json.dumps(binding))
     yield name
     platform.kubectl(
         "delete", "mutatingadmissionpolicybinding,mutatingadmissionpolicy",
-        "test-fail-bootstrap", "--ignore-not-found",
+        *policies, "--ignore-not-found",
     )  # fmt: skip
 
 
@@ -251,7 +277,7 @@ def test_a_rerun_after_a_failed_job_starts_a_new_attempt(
         # The cause is gone (the image fixed, the database back): the same request again.
         platform.kubectl(
             "delete", "mutatingadmissionpolicybinding,mutatingadmissionpolicy",
-            "test-fail-bootstrap",
+            "test-fail-bootstrap", "test-fail-bootstrap-at-once",
         )  # fmt: skip
         again = run_playbook(
             platform, "storefleet.platform.store_create", workdir / "jobfail-2",

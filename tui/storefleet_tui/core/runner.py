@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 import ansible_runner
 
-from storefleet_tui.core import artifacts, extravars_file
+from storefleet_tui.core import artifacts, extravars_file, run_processes
 from storefleet_tui.core.secret_guard import refuse_secrets
 
 EventSink = Callable[[Mapping[str, Any]], None]
@@ -64,6 +64,7 @@ class RunnerRun:
     def __init__(self, ident: str, artifact_dir: Path) -> None:
         self.ident = ident
         self.artifact_dir = artifact_dir
+        self.extravars_path = artifact_dir / "extravars.yml"
         self.status = "starting"
         self._cancel = threading.Event()
         self._done = threading.Event()
@@ -73,7 +74,12 @@ class RunnerRun:
         self._cancel.set()
 
     def cancel_requested(self) -> bool:
-        return self._cancel.is_set()
+        """ansible-runner's cancel callback: once a cancel is asked, stop the run's
+        detached workers and their commands too (runner kills only the main process)."""
+        if not self._cancel.is_set():
+            return False
+        run_processes.kill_processes_naming(self.extravars_path)
+        return True
 
     def finished(self, runner: Any) -> None:
         self.status = str(runner.status)
@@ -116,9 +122,7 @@ class RunnerBridge:
             inventory=str(settings.inventory),
             # A file, not a dict: runner would pass a dict as `-e <json>`, which Ansible
             # templates; the file marks every value as text.
-            extravars=str(
-                extravars_file.write(run.artifact_dir / "extravars.yml", request.extravars)
-            ),
+            extravars=str(extravars_file.write(run.extravars_path, request.extravars)),
             envvars={
                 # ansible-playbook from the same environment as this package, first.
                 "PATH": os.pathsep.join(
