@@ -21,7 +21,7 @@ def processes_naming(path: Path) -> list[psutil.Process]:
         if str(path) in " ".join(process.info["cmdline"] or []):
             try:
                 family = [process, *process.children(recursive=True)]
-            except psutil.NoSuchProcess:
+            except psutil.Error:
                 continue
             found.update((member.pid, member) for member in family)
     return list(found.values())
@@ -33,7 +33,7 @@ def kill_processes_naming(path: Path) -> int:
     for process in processes_naming(path):
         try:
             process.kill()
-        except psutil.NoSuchProcess:
+        except psutil.Error:
             continue
         killed += 1
     return killed
