@@ -155,7 +155,7 @@ def test_medusa_environment_follows_the_contract() -> None:
     # $(POSTGRES_PASSWORD) only expands when that variable is defined earlier.
     assert names.index("POSTGRES_PASSWORD") < names.index("DATABASE_URL")
     assert env["DATABASE_URL"] == (
-        "postgres://medusa:$(POSTGRES_PASSWORD)@demo-store-postgresql:5432/medusa?ssl_mode=disable"
+        "postgres://medusa:$(POSTGRES_PASSWORD)@demo-store-postgresql:5432/medusa"
     )
     assert env["REDIS_URL"] == "redis://demo-store-redis:6379"
     # Storefront, API and admin share the store's origin.

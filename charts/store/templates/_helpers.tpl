@@ -173,9 +173,7 @@ seccompProfile:
 {{/*
 The database connection, all the backup, restore and schema-check Jobs get. DATABASE_URL
 expands $(POSTGRES_PASSWORD), so POSTGRES_PASSWORD comes first; the store role
-generates a URL-safe password. ssl_mode=disable: the store's own PostgreSQL speaks plain
-TCP inside its namespace, and Medusa's migrations otherwise ask TLS of any host that is
-not localhost (their connection then never opens: `db:migrate` timed out in upgrades).
+generates a URL-safe password.
 */}}
 {{- define "store.databaseEnv" -}}
 - name: POSTGRES_PASSWORD
@@ -184,7 +182,7 @@ not localhost (their connection then never opens: `db:migrate` timed out in upgr
       name: {{ .Values.credentials.existingSecret }}
       key: postgres-password
 - name: DATABASE_URL
-  value: {{ printf "postgres://%s:$(POSTGRES_PASSWORD)@%s:5432/%s?ssl_mode=disable" .Values.postgresql.username (include "store.postgresqlServiceName" .) .Values.postgresql.database | quote }}
+  value: {{ printf "postgres://%s:$(POSTGRES_PASSWORD)@%s:5432/%s" .Values.postgresql.username (include "store.postgresqlServiceName" .) .Values.postgresql.database | quote }}
 {{- end }}
 
 {{/*
