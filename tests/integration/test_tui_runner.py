@@ -8,12 +8,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-import psutil
 import pytest
 
 from storefleet_sandbox import SandboxClient
 from storefleet_tui.core import artifacts
 from storefleet_tui.core.events import RunModel, RunStatus
+from storefleet_tui.core.run_processes import processes_naming
 from storefleet_tui.core.runner import RunnerBridge, RunnerSettings, RunRequest
 from tests.unit.tui.recorded import REPO
 
@@ -79,16 +79,6 @@ def test_generated_secret_is_in_no_event_and_no_artifact(
         sandbox.kubectl("delete", "namespace", namespace, "--wait=false")
 
 
-def processes_of(run_dir: Path) -> list[str]:
-    """Command lines of the processes that name a file under `run_dir`."""
-    found = []
-    for process in psutil.process_iter(["cmdline"]):
-        command = " ".join(process.info["cmdline"] or [])
-        if str(run_dir) in command:
-            found.append(command)
-    return found
-
-
 def test_cancel_stops_the_playbook_within_seconds(sandbox: SandboxClient, tmp_path: Path) -> None:
     namespace = "tui-cancel"
     sandbox.kubectl("create", "namespace", namespace)
@@ -109,7 +99,7 @@ def test_cancel_stops_the_playbook_within_seconds(sandbox: SandboxClient, tmp_pa
         assert time.monotonic() - canceled_at < 5
         # Nothing of the run outlives it (a process the cancel missed would run on).
         gone_by = time.monotonic() + 10
-        while (left := processes_of(tmp_path)) and time.monotonic() < gone_by:
+        while (left := processes_naming(tmp_path)) and time.monotonic() < gone_by:
             time.sleep(0.25)
         assert left == []
     finally:
