@@ -189,70 +189,61 @@ def test_a_busy_store_is_refused_naming_the_holder(
     assert not namespace_exists(platform, held_lock)
 
 
+ADMISSION_API = "admissionregistration.k8s.io/v1"
+
+
+def mutating_policy(group_resource: tuple[str, str], condition: str, patch: str) -> dict:
+    """The spec of a MutatingAdmissionPolicy that applies `patch` (a CEL
+    ApplyConfiguration) to the objects created of `group_resource` matching `condition`."""
+    group, resource = group_resource
+    return {
+        "failurePolicy": "Fail",
+        "reinvocationPolicy": "Never",
+        "matchConstraints": {
+            "resourceRules": [{"apiGroups": [group], "apiVersions": ["v1"],
+                               "operations": ["CREATE"], "resources": [resource]}],
+        },
+        "matchConditions": [{"name": "selected", "expression": condition}],
+        "mutations": [{"patchType": "ApplyConfiguration",
+                       "applyConfiguration": {"expression": patch}}],
+    }  # fmt: skip
+
+
 @pytest.fixture
 def failing_bootstrap(platform: SandboxClient) -> Iterator[str]:
     """Bootstrap pods of store `jobfail` fail (kwok's exit-code annotation, added by a
     MutatingAdmissionPolicy) until the fixture ends; its bootstrap Jobs give up at the
     first failure instead of after the chart's retries (their back-off costs minutes)."""
     name = "jobfail"
-    api = "admissionregistration.k8s.io/v1"
-    policy = {
-        "apiVersion": api,
-        "kind": "MutatingAdmissionPolicy",
-        "metadata": {"name": "test-fail-bootstrap"},
-        "spec": {
-            "failurePolicy": "Fail",
-            "reinvocationPolicy": "Never",
-            "matchConstraints": {
-                "resourceRules": [{"apiGroups": [""], "apiVersions": ["v1"],
-                                   "operations": ["CREATE"], "resources": ["pods"]}],
-            },
-            "matchConditions": [{
-                "name": "bootstrap-of-jobfail",
-                "expression": f"object.metadata.namespace == 'store-{name}' && "
-                "has(object.metadata.labels) && "
-                "object.metadata.labels['app.kubernetes.io/component'] == 'bootstrap'",
-            }],
-            "mutations": [{
-                "patchType": "ApplyConfiguration",
-                "applyConfiguration": {"expression": "Object{metadata: Object.metadata{"
-                    "annotations: {'sandbox.storefleet.io/exit-code': '1'}}}"},
-            }],
-        },
-    }  # fmt: skip
-    no_retries = {
-        "apiVersion": api,
-        "kind": "MutatingAdmissionPolicy",
-        "metadata": {"name": "test-fail-bootstrap-at-once"},
-        "spec": {
-            "failurePolicy": "Fail",
-            "reinvocationPolicy": "Never",
-            "matchConstraints": {
-                "resourceRules": [{"apiGroups": ["batch"], "apiVersions": ["v1"],
-                                   "operations": ["CREATE"], "resources": ["jobs"]}],
-            },
-            "matchConditions": [{
-                "name": "bootstrap-job-of-jobfail",
-                "expression": f"object.metadata.namespace == 'store-{name}' && "
-                "object.metadata.name.contains('-bootstrap-')",
-            }],
-            "mutations": [{
-                "patchType": "ApplyConfiguration",
-                "applyConfiguration": {"expression": "Object{spec: Object.spec{backoffLimit: 0}}"},
-            }],
-        },
-    }  # fmt: skip
-    policies = ("test-fail-bootstrap", "test-fail-bootstrap-at-once")
-    for document in (policy, no_retries):
-        platform.kubectl("apply", "-f", "-", input_text=json.dumps(document))
-    for policy_name in policies:
-        binding = {
-            "apiVersion": api,
-            "kind": "MutatingAdmissionPolicyBinding",
-            "metadata": {"name": policy_name},
-            "spec": {"policyName": policy_name},
-        }
-        platform.kubectl("apply", "-f", "-", input_text=json.dumps(binding))
+    in_store = f"object.metadata.namespace == 'store-{name}'"
+    policies = {
+        # Its bootstrap pods exit 1.
+        "test-fail-bootstrap": mutating_policy(
+            ("", "pods"),
+            f"{in_store} && has(object.metadata.labels) && "
+            "object.metadata.labels['app.kubernetes.io/component'] == 'bootstrap'",
+            "Object{metadata: Object.metadata{"
+            "annotations: {'sandbox.storefleet.io/exit-code': '1'}}}",
+        ),
+        # Its bootstrap Jobs fail at the first failed pod.
+        "test-fail-bootstrap-at-once": mutating_policy(
+            ("batch", "jobs"),
+            f"{in_store} && object.metadata.name.contains('-bootstrap-')",
+            "Object{spec: Object.spec{backoffLimit: 0}}",
+        ),
+    }
+    for policy_name, spec in policies.items():
+        for kind, body in (
+            ("MutatingAdmissionPolicy", spec),
+            ("MutatingAdmissionPolicyBinding", {"policyName": policy_name}),
+        ):
+            document = {
+                "apiVersion": ADMISSION_API,
+                "kind": kind,
+                "metadata": {"name": policy_name},
+                "spec": body,
+            }
+            platform.kubectl("apply", "-f", "-", input_text=json.dumps(document))
     yield name
     platform.kubectl(
         "delete", "mutatingadmissionpolicybinding,mutatingadmissionpolicy",
