@@ -372,10 +372,17 @@ def test_delete_leaves_nothing_on_the_node(
         120,
         "the store's volumes gone from the node",
     )
-    containers = sandbox.real_node_containers()
-    assert not [
-        c for c in containers if c.get("labels", {}).get("io.kubernetes.pod.namespace") == namespace
-    ]
+
+    def containers_of_the_store() -> list[dict[str, Any]]:
+        return [
+            c
+            for c in sandbox.real_node_containers()
+            if c.get("labels", {}).get("io.kubernetes.pod.namespace") == namespace
+        ]
+
+    assert not [c for c in containers_of_the_store() if c["state"] == "CONTAINER_RUNNING"]
+    # Exited containers of deleted pods go at the kubelet's next container GC (each minute).
+    wait_for(lambda: not containers_of_the_store(), 150, "the store's containers removed")
     again = run_playbook(
         sandbox,
         "storefleet.platform.store_delete",
