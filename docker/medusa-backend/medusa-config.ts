@@ -70,6 +70,10 @@ const redisModules = redisUrl
 module.exports = defineConfig({
   projectConfig: {
     databaseUrl: process.env.DATABASE_URL,
+    // The store's PostgreSQL serves plain TCP inside its namespace. Without this,
+    // Medusa asks for TLS on each module's own connection to a non-localhost host
+    // (db:migrate opens those), and the store's database refuses TLS.
+    databaseDriverOptions: { connection: { ssl: false } },
     redisUrl,
     workerMode: mode,
     // Secure cookies are only sent over TLS: off for plain-HTTP local stores,

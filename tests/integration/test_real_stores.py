@@ -267,13 +267,6 @@ def test_a_store_reaches_its_own_services_and_dns_but_not_the_metadata_address(
     assert probe(sandbox, namespace, backend, "169.254.169.254", 80).startswith("BLOCKED")
 
 
-@pytest.mark.skip(
-    reason="on the real node the upgrade's bootstrap Job (medusa db:migrate on the existing "
-    "database) times out acquiring its first database connection (Knex pool, 60 s) three "
-    "times while the new backend connects fine (the same pod's own pg client connects first; "
-    "Medusa says 'incorrect database URL or an SSL configuration issue'; ssl_mode=disable in "
-    "the URL did not change it); not yet understood"
-)
 def test_upgrade_to_a_second_backend_build_keeps_the_order_then_rollback(
     sandbox: SandboxClient, first: str, workdir: Path, release: dict[str, str]
 ) -> None:

@@ -215,8 +215,4 @@ Environment of every Medusa process (server, worker, bootstrap, admin).
   value: {{ .Values.medusa.cookieSecure | toString | quote }}
 - name: PORT
   value: "9000"
-# Medusa gives its migrations' first query 10 s by default; a busy node (or PostgreSQL
-# that has just started) can take longer, and a timed-out migration fails the bootstrap.
-- name: MEDUSA_DB_MIGRATION_CONNECTION_TIMEOUT
-  value: "120000"
 {{- end }}
