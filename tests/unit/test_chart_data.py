@@ -84,8 +84,10 @@ def test_backend_and_worker_share_one_pod_template(plan: str) -> None:
     for name, template in (("backend", backend), ("worker", worker)):
         (container,) = template["spec"]["containers"]
         assert container.pop("name") == name
-        assert container["resources"] == VALUES["plans"][plan][name]["resources"]
-        container.pop("resources")
+        (wait,) = template["spec"]["initContainers"]
+        # The init container asks no more than the main one: the quota sees no change.
+        for sized in (container, wait):
+            assert sized.pop("resources") == VALUES["plans"][plan][name]["resources"]
         assert template["metadata"]["labels"].pop("app.kubernetes.io/component") == name
     (backend_container,) = backend["spec"]["containers"]
     (worker_container,) = worker["spec"]["containers"]
@@ -99,6 +101,22 @@ def test_backend_and_worker_share_one_pod_template(plan: str) -> None:
         container["env"] = [e for e in container["env"] if e["name"] != "MEDUSA_WORKER_MODE"]
     # Everything else - image, environment, probes, volumes, security - is the same.
     assert backend == worker
+
+
+def test_medusa_pods_start_once_the_database_is_bootstrapped() -> None:
+    docs = render_plan("small", "split")
+    deployments = by_component(docs, "Deployment")
+    for name in ("backend", "worker"):
+        pod = deployments[name]["spec"]["template"]["spec"]
+        (wait,) = pod["initContainers"]
+        assert wait["image"] == pod["containers"][0]["image"]
+        assert wait["args"] == ["wait-for-bootstrap"]
+        assert {e["name"] for e in wait["env"]} == {"POSTGRES_PASSWORD", "DATABASE_URL"}
+    (admin,) = (job for job in of_kind(docs, "Job") if component(job) == "admin")
+    script = admin["spec"]["template"]["spec"]["initContainers"][0]["command"][-1]
+    assert script.index("storefleet-medusa wait-for-bootstrap") < script.index(
+        "storefleet-medusa admin"
+    )
 
 
 def test_uploads_live_on_a_volume_of_their_own() -> None:

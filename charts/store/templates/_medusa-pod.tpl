@@ -19,6 +19,19 @@ metadata:
 spec:
   automountServiceAccountToken: false
   {{- include "store.podSpecCommon" (list $root 1000) | nindent 2 }}
+  # Medusa exits on a database the bootstrap Job has not restored yet: start it once
+  # the database is ready rather than let it crash and back off.
+  initContainers:
+    - name: wait-for-bootstrap
+      image: {{ include "store.image" $root.Values.images.backend | quote }}
+      imagePullPolicy: {{ $root.Values.images.backend.pullPolicy }}
+      args: ["wait-for-bootstrap"]
+      env:
+        {{- include "store.databaseEnv" $root | nindent 8 }}
+      resources:
+        {{- toYaml (index $plan $component).resources | nindent 8 }}
+      securityContext:
+        {{- include "store.containerSecurityContext" $root | nindent 8 }}
   containers:
     - name: {{ $component }}
       image: {{ include "store.image" $root.Values.images.backend | quote }}

@@ -9,13 +9,14 @@ const { spawnSync } = require("node:child_process")
 const fs = require("node:fs")
 const path = require("node:path")
 const { Client } = require("pg")
+const { MARKER_TABLE } = require("./bootstrap-marker")
 const { pgEnvironment } = require("./pg-env")
 
 const APP_DIR = path.resolve(__dirname, "..")
 const MEDUSA = path.join(APP_DIR, "node_modules", ".bin", "medusa")
 const SNAPSHOT = process.env.MEDUSA_SNAPSHOT_PATH || path.join(APP_DIR, "snapshot", "medusa.dump")
-// Written last by a successful seed, so a seed cut short is finished on the next run.
-const MARKER_TABLE = "storefleet_bootstrap"
+// The marker is written last by a successful seed, so a seed cut short is finished
+// on the next run.
 
 function log(message) {
   process.stderr.write(`bootstrap: ${message}\n`)

@@ -9,7 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
-snapshot_hash=$(hash_of package-lock.json medusa-config.ts src bin/bootstrap.js scripts/dump-snapshot.js)
+snapshot_hash=$(hash_of package-lock.json medusa-config.ts src bin/bootstrap.js bin/bootstrap-marker.js \
+  scripts/dump-snapshot.js)
 if [[ "$(read_stamp out/app/snapshot/.storefleet-stamp)" == "$snapshot_hash" ]]; then
   step "snapshot up to date"
   exit 0
