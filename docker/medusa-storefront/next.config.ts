@@ -6,6 +6,12 @@ import type { NextConfig } from "next"
 const nextConfig: NextConfig = {
   output: "standalone",
   outputFileTracingRoot: __dirname,
+  // No page uses next/image: without the image optimizer the server never loads
+  // sharp, and its native libvips stays out of the standalone output.
+  images: { unoptimized: true },
+  outputFileTracingExcludes: {
+    "*": ["**/node_modules/sharp/**/*", "**/node_modules/@img/**/*"],
+  },
   poweredByHeader: false,
   reactStrictMode: true,
 }
