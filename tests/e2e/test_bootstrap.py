@@ -99,20 +99,21 @@ def test_a_store_without_demo_data_keeps_checkout_setup_but_no_products(
 def test_medusa_processes_wait_until_the_bootstrap_has_run(
     postgres: Postgres, redis: Redis
 ) -> None:
-    delta = new_store("delta", postgres, redis, 3)
+    # Its own name: test_backup_restore.py has a store "delta" in this session.
+    waiter = new_store("waiter", postgres, redis, 3)
     # No database yet: the wait runs out and says what it was waiting for.
-    early = backend_run(delta, "wait-for-bootstrap", env={"STOREFLEET_WAIT_SECONDS": "2"})
+    early = backend_run(waiter, "wait-for-bootstrap", env={"STOREFLEET_WAIT_SECONDS": "2"})
     assert early.returncode == 1
     assert "still waiting for the database" in early.stderr
-    assert delta.database_url not in early.stderr
+    assert waiter.database_url not in early.stderr
 
     with ThreadPoolExecutor(max_workers=1) as pool:
-        waiting = pool.submit(backend_run, delta, "wait-for-bootstrap")
+        waiting = pool.submit(backend_run, waiter, "wait-for-bootstrap")
         time.sleep(3)
         assert not waiting.done(), "the wait ended before any bootstrap"
-        assert backend_command(delta, "bootstrap") == {"action": "restore"}
+        assert backend_command(waiter, "bootstrap") == {"action": "restore"}
         waited = waiting.result(timeout=30)
     assert waited.returncode == 0, waited.stderr
     assert "database ready" in waited.stderr
     # A bootstrapped database: no wait at all.
-    assert backend_run(delta, "wait-for-bootstrap").returncode == 0
+    assert backend_run(waiter, "wait-for-bootstrap").returncode == 0
