@@ -10,7 +10,7 @@
 # its last successful run, so re-runs are fast.
 set -euo pipefail
 cd "$(dirname "$0")"
-source ./scripts/lib.sh
+source ../build-lib/steps.sh
 
 if [[ -d node_modules ]]; then
   echo "build.sh: remove $(pwd)/node_modules: out/app would resolve modules from it" >&2
@@ -33,7 +33,7 @@ else
 fi
 
 app_hash=$(hash_of package.json package-lock.json medusa-config.ts tsconfig.json src bin \
-  scripts/prepare-production-dir.sh)
+  scripts/prepare-production-dir.sh scripts/slim-node-modules.js)
 if [[ "$(read_stamp out/app/.storefleet-stamp)" != "$app_hash" ]]; then
   step "building the app and admin dashboard (medusa build)"
   # Store-specific settings must not leak into the build: the dashboard is

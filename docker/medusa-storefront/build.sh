@@ -9,15 +9,7 @@
 # skipped when the hash of its inputs matches the stamp of its last run.
 set -euo pipefail
 cd "$(dirname "$0")"
-
-hash_of() {
-  {
-    node --version
-    find "$@" -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum
-  } | sha256sum | cut -c1-16
-}
-stamp() { cat "$1" 2>/dev/null || true; }
-step() { echo "==> $*" >&2; }
+source ../build-lib/steps.sh
 
 if [[ -d node_modules ]]; then
   echo "build.sh: remove $(pwd)/node_modules: out/app would resolve modules from it" >&2
@@ -31,7 +23,7 @@ rm -rf "$workspace/src"
 cp -a package.json package-lock.json next.config.ts tsconfig.json src "$workspace/"
 
 deps_hash=$(hash_of package.json package-lock.json)
-if [[ "$(stamp "$workspace/node_modules/.storefleet-stamp")" != "$deps_hash" ]]; then
+if [[ "$(read_stamp "$workspace/node_modules/.storefleet-stamp")" != "$deps_hash" ]]; then
   step "installing dependencies (npm ci)"
   (cd "$workspace" && npm ci --no-audit --no-fund --loglevel=error)
   echo "$deps_hash" > "$workspace/node_modules/.storefleet-stamp"
@@ -40,7 +32,7 @@ else
 fi
 
 app_hash=$(hash_of package.json package-lock.json next.config.ts tsconfig.json src)
-if [[ "$(stamp out/app/.storefleet-stamp)" == "$app_hash" ]]; then
+if [[ "$(read_stamp out/app/.storefleet-stamp)" == "$app_hash" ]]; then
   step "storefront build up to date"
   exit 0
 fi

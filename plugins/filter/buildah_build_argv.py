@@ -19,7 +19,7 @@ def buildah_build_argv(image, reference, source_root, local_bases):
         context += "/context"
         dockerfile = context + "/Containerfile"
     else:
-        dockerfile = context + "/Dockerfile"
+        dockerfile = "%s/%s" % (context, image.get("dockerfile", "Dockerfile"))
     # --layers keeps each step's result, so an unchanged step is not run again; --format
     # docker keeps the Dockerfiles' SHELL and HEALTHCHECK; --pull=never: the bases are local.
     argv = [

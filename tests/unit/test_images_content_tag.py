@@ -127,7 +127,33 @@ def test_catalog_contexts_exist() -> None:
     ]
     for image in catalog:
         assert (REPO_ROOT / image["context"]).is_dir(), image["context"]
-        assert image["context"] in image["inputs"]
+        if image["builder"] == "ansible-builder":
+            assert image["context"] in image["inputs"]
+
+
+def copied_from_context(dockerfile: Path) -> list[str]:
+    """The context paths a Dockerfile's COPY instructions read (not those of a stage)."""
+    sources = []
+    for line in dockerfile.read_text().splitlines():
+        words = line.split()
+        if words[:1] == ["COPY"] and not any(word.startswith("--from") for word in words):
+            sources += [word for word in words[1:-1] if not word.startswith("--")]
+    return sources
+
+
+def test_every_file_a_store_image_copies_is_an_input_of_its_tag() -> None:
+    """A shared context (docker/) must not let a copied directory escape the content tag."""
+    catalog = render(role_vars("local", "localhost", "images"), "images_catalog")
+    for image in [image for image in catalog if image["builder"] == "dockerfile"]:
+        dockerfile = REPO_ROOT / image["context"] / image["dockerfile"]
+        sources = copied_from_context(dockerfile)
+        assert sources, dockerfile
+        for source in sources:
+            path = f"{image['context']}/{source}".rstrip("/.")
+            assert any(path == root or path.startswith(root + "/") for root in image["inputs"]), (
+                image["name"],
+                source,
+            )
 
 
 def test_links_count_as_their_target(context: Path) -> None:

@@ -7,10 +7,10 @@
 # created; without it a throwaway PostgreSQL is started on loopback.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/lib.sh
+source ../build-lib/steps.sh
 
 snapshot_hash=$(hash_of package-lock.json medusa-config.ts src bin/bootstrap.js bin/bootstrap-marker.js \
-  scripts/dump-snapshot.js)
+  scripts/dump-snapshot.js scripts/slim-node-modules.js)
 if [[ "$(read_stamp out/app/snapshot/.storefleet-stamp)" == "$snapshot_hash" ]]; then
   step "snapshot up to date"
   exit 0

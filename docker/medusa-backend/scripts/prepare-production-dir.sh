@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Assembles out/app, the directory the image runs: the output of medusa
-# build, production dependencies only and the entry point. Usage: STAMP.
+# build, the dependencies the running store loads (production dependencies
+# less the admin toolchain and what no command loads: slim-node-modules.js)
+# and the entry point. Usage: STAMP.
 # Its path must not contain "dist": Medusa 2.21 finds module models by
 # that substring.
 set -euo pipefail
@@ -19,6 +21,7 @@ cp --remove-destination "$workspace/node_modules/.package-lock.json" \
 rm -f "$staging/node_modules/.storefleet-stamp"
 cp package-lock.json "$staging/package-lock.json"
 (cd "$staging" && npm prune --omit=dev --no-audit --no-fund --loglevel=error)
+node scripts/slim-node-modules.js "$staging"
 cp -a bin "$staging/bin"
 # Every migration run makes sure each module has a migrations folder; the
 # empty ones are made here, so the app directory can stay read-only.

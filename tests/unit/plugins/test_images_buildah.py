@@ -30,6 +30,19 @@ def test_dockerfile_image_builds_its_context_from_the_local_base() -> None:
     assert argv[-1] == "/src/docker/medusa-backend"
 
 
+def test_store_images_build_from_docker_with_their_own_dockerfile() -> None:
+    image = {
+        "name": "medusa-storefront",
+        "context": "docker",
+        "dockerfile": "medusa-storefront/Dockerfile",
+        "builder": "dockerfile",
+        "bases": ["localhost/storefleet/node:20.20.2-bookworm-slim"],
+    }
+    argv = buildah_build_argv(image, "r/s:t", "/src", BASES)
+    assert argv[argv.index("--file") + 1] == "/src/docker/medusa-storefront/Dockerfile"
+    assert argv[-1] == "/src/docker"
+
+
 def test_execution_environment_builds_the_generated_context() -> None:
     image = {
         "name": "store-provisioner",
