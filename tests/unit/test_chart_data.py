@@ -115,7 +115,7 @@ def test_medusa_pods_start_once_the_database_is_bootstrapped() -> None:
     (admin,) = (job for job in of_kind(docs, "Job") if component(job) == "admin")
     script = admin["spec"]["template"]["spec"]["initContainers"][0]["command"][-1]
     assert script.index("storefleet-medusa wait-for-bootstrap") < script.index(
-        "storefleet-medusa admin"
+        "storefleet-medusa admin-setup"
     )
 
 

@@ -1,4 +1,4 @@
-import { ExecArgs } from "@medusajs/framework/types"
+import { ExecArgs, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { createUsersWorkflow } from "@medusajs/medusa/core-flows"
 import { requiredEnv, writeResult } from "./lib/result"
@@ -8,7 +8,9 @@ const PROVIDER = "emailpass"
 // Creates the admin user, or sets its password when it exists, so a re-run
 // with the same Secret is harmless and a rotated password takes effect.
 // Credentials come from the environment only, never from argv.
-export default async function upsertAdminUser({ container }: ExecArgs) {
+export async function upsertAdminUser(
+  container: MedusaContainer
+): Promise<{ email: string; created: boolean }> {
   const email = requiredEnv("MEDUSA_ADMIN_EMAIL").toLowerCase()
   const password = requiredEnv("MEDUSA_ADMIN_PASSWORD")
   const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
@@ -54,5 +56,9 @@ export default async function upsertAdminUser({ container }: ExecArgs) {
   }
 
   logger.info(userCreated ? "Admin user created." : "Admin user updated.")
-  writeResult({ email, created: userCreated })
+  return { email, created: userCreated }
+}
+
+export default async function adminUser({ container }: ExecArgs) {
+  writeResult(await upsertAdminUser(container))
 }

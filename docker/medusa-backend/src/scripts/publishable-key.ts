@@ -1,4 +1,4 @@
-import { ExecArgs } from "@medusajs/framework/types"
+import { ExecArgs, MedusaContainer } from "@medusajs/framework/types"
 import { Modules } from "@medusajs/framework/utils"
 import {
   createApiKeysWorkflow,
@@ -12,7 +12,9 @@ const KEY_TITLE = "Storefront"
 // value already stored in the cluster; creates and links one otherwise.
 // Medusa itself creates a default key, linked to the default sales channel,
 // the first time it loads a database without one (the snapshot has none).
-export default async function ensurePublishableKey({ container }: ExecArgs) {
+export async function ensurePublishableKey(
+  container: MedusaContainer
+): Promise<{ publishable_key: string }> {
   const apiKeyModule = container.resolve(Modules.API_KEY)
   const storeModule = container.resolve(Modules.STORE)
 
@@ -22,8 +24,7 @@ export default async function ensurePublishableKey({ container }: ExecArgs) {
   )
   const existing = keys.find((key) => !key.revoked_at)
   if (existing) {
-    writeResult({ publishable_key: existing.token })
-    return
+    return { publishable_key: existing.token }
   }
 
   const [store] = await storeModule.listStores()
@@ -37,5 +38,9 @@ export default async function ensurePublishableKey({ container }: ExecArgs) {
   await linkSalesChannelsToApiKeyWorkflow(container).run({
     input: { id: result[0].id, add: [salesChannelId] },
   })
-  writeResult({ publishable_key: result[0].token })
+  return { publishable_key: result[0].token }
+}
+
+export default async function publishableKey({ container }: ExecArgs) {
+  writeResult(await ensurePublishableKey(container))
 }
