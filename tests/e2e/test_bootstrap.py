@@ -33,7 +33,8 @@ def test_first_bootstrap_restores_the_snapshot(store: RunningStore) -> None:
 
 def test_second_bootstrap_and_credentials_are_harmless(store: RunningStore) -> None:
     alpha = store.store
-    assert backend_command(alpha, "bootstrap") == {"action": "migrate"}
+    # The same build again: its migrations ran here already.
+    assert backend_command(alpha, "bootstrap") == {"action": "up_to_date"}
     assert backend_command(alpha, "admin") == {"email": alpha.admin_email, "created": False}
     again = backend_command(alpha, "publishable-key")
     assert again == {"publishable_key": alpha.publishable_key}
@@ -100,7 +101,7 @@ def test_a_store_without_demo_data_keeps_checkout_setup_but_no_products(
     assert postgres.psql("store_gamma", "SELECT count(*) FROM shipping_option") == "1"
     # A later bootstrap never touches the catalogue the store's owner built since.
     again = backend_command(gamma, "bootstrap", env={"MEDUSA_SEED_DEMO_DATA": "false"})
-    assert again == {"action": "migrate"}
+    assert again == {"action": "up_to_date"}
 
 
 def test_medusa_processes_wait_until_the_bootstrap_has_run(
@@ -124,3 +125,23 @@ def test_medusa_processes_wait_until_the_bootstrap_has_run(
     assert "database ready" in waited.stderr
     # A bootstrapped database: no wait at all.
     assert backend_run(waiter, "wait-for-bootstrap").returncode == 0
+
+
+def test_a_new_build_migrates_once_and_its_pods_wait_for_it(
+    postgres: Postgres, redis: Redis
+) -> None:
+    epsilon = new_store("epsilon", postgres, redis, 4)
+    assert backend_command(epsilon, "bootstrap") == {"action": "restore"}
+    builds = "SELECT count(*) FROM storefleet_builds"
+    assert postgres.psql("store_epsilon", builds) == "1"
+    # As a store looks to the next build: bootstrapped, but not for this build.
+    postgres.psql("store_epsilon", "DELETE FROM storefleet_builds")
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        waiting = pool.submit(backend_run, epsilon, "wait-for-bootstrap")
+        time.sleep(3)
+        assert not waiting.done(), "the pods of a new build did not wait for its bootstrap"
+        assert backend_command(epsilon, "bootstrap") == {"action": "migrate"}
+        waited = waiting.result(timeout=30)
+    assert waited.returncode == 0, waited.stderr
+    assert postgres.psql("store_epsilon", builds) == "1"
+    assert backend_command(epsilon, "bootstrap") == {"action": "up_to_date"}

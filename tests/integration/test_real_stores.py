@@ -274,7 +274,7 @@ def test_upgrade_to_a_second_backend_build_keeps_the_order_then_rollback(
     email, password = store_credentials(sandbox, first)
     before = {order["display_id"] for order in edge.admin_orders(edge.admin_token(email, password))}
     assert before
-    second_tag = rebuild_backend_with_a_change(release["medusa-backend"])
+    second_tag = rebuild_backend_with_a_change(release["medusa-backend"], workdir)
     run = run_playbook(
         sandbox, "storefleet.platform.store_upgrade", workdir / "upgrade",
         extravars={"store_name": first, "store_backend_image_tag": second_tag}, timeout=1200,
@@ -310,20 +310,27 @@ def test_upgrade_to_a_second_backend_build_keeps_the_order_then_rollback(
     assert before <= {o["display_id"] for o in edge.admin_orders(edge.admin_token(email, password))}
 
 
-def rebuild_backend_with_a_change(reference: str) -> str:
+def rebuild_backend_with_a_change(reference: str, workdir: Path) -> str:
     """A second backend build from a small change: the first image with one more label
-    and file, tagged and pushed as a new content tag."""
+    and another app build stamp (so its bootstrap migrates, as a new build's does),
+    tagged and pushed as a new content tag."""
     import subprocess
 
     tag = f"{reference.rsplit(':', 1)[1]}-r2"
     repository = reference.rsplit(":", 1)[0]
     pulled = ["buildah", "from", "--pull-always", "--tls-verify=false", f"docker://{reference}"]
     container = subprocess.run(pulled, capture_output=True, text=True, check=True).stdout.strip()
+    stamp = workdir / "second-build-stamp"
+    stamp.write_text(f"second-build-{tag}\n")
     try:
         subprocess.run(
             ["buildah", "config", "--label", "storefleet.io/change=second-build", container],
             check=True,
         )
+        subprocess.run(
+            ["buildah", "copy", "--chmod", "0644", container, str(stamp), "/app/.storefleet-stamp"],
+            check=True, capture_output=True,
+        )  # fmt: skip
         commit = [
             "buildah",
             "commit",

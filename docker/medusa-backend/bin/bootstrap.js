@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // Brings a store's database to the image's schema, the fast way when it can:
 //   empty database     -> restore the prepared snapshot (no snapshot: migrate + seed)
-//   non-empty database -> apply pending migrations (and finish an interrupted seed)
+//   non-empty database -> apply pending migrations (and finish an interrupted seed),
+//                         nothing when this app build has been bootstrapped here before
+// Then records this build (bootstrap-marker.js), which its server, worker and admin
+// pods wait for.
 // Prints one JSON line {"action": ...} on stdout; all logs go to stderr.
 "use strict"
 
@@ -9,7 +12,7 @@ const { spawnSync } = require("node:child_process")
 const fs = require("node:fs")
 const path = require("node:path")
 const { Client } = require("pg")
-const { MARKER_TABLE } = require("./bootstrap-marker")
+const { MARKER_TABLE, bootstrapState, currentBuild, recordBuild } = require("./bootstrap-marker")
 const { pgEnvironment } = require("./pg-env")
 
 const APP_DIR = path.resolve(__dirname, "..")
@@ -68,16 +71,15 @@ async function ensureDatabase(databaseUrl) {
   log(`created database ${name}`)
 }
 
-async function inspect(databaseUrl) {
+async function inspect(databaseUrl, build) {
   return withClient(databaseUrl, async (client) => {
     const { rows } = await client.query(
-      `SELECT count(*)::int AS tables,
-              bool_or(table_name = $1) AS seeded
+      `SELECT count(*)::int AS tables
          FROM information_schema.tables
-        WHERE table_schema = 'public'`,
-      [MARKER_TABLE]
+        WHERE table_schema = 'public'`
     )
-    return { empty: rows[0].tables === 0, seeded: Boolean(rows[0].seeded) }
+    const { marked, built } = await bootstrapState(client, build)
+    return { empty: rows[0].tables === 0, seeded: marked, built }
   })
 }
 
@@ -132,10 +134,15 @@ async function main() {
   process.env.NODE_ENV = process.env.NODE_ENV || "production"
   process.env.MEDUSA_DISABLE_TELEMETRY = process.env.MEDUSA_DISABLE_TELEMETRY || "true"
 
+  const build = currentBuild()
   await ensureDatabase(databaseUrl)
-  const { empty, seeded } = await inspect(databaseUrl)
+  const { empty, seeded, built } = await inspect(databaseUrl, build)
   let action
-  if (empty && fs.existsSync(SNAPSHOT)) {
+  if (seeded && built) {
+    // Another revision of the same build (a settings change, a rollback to it):
+    // its migrations ran here already.
+    action = "up_to_date"
+  } else if (empty && fs.existsSync(SNAPSHOT)) {
     restore(databaseUrl)
     action = "restore"
   } else if (empty) {
@@ -152,9 +159,12 @@ async function main() {
       action = "migrate_and_seed"
     }
   }
+  if (build) {
+    await withClient(databaseUrl, (client) => recordBuild(client, build))
+  }
   // Only a database this run filled: an existing store's catalogue is its owner's.
   const result = { action }
-  if (action !== "migrate" && !wantsDemoData()) {
+  if ((action === "restore" || action === "migrate_and_seed") && !wantsDemoData()) {
     removeDemoCatalogue()
     result.demo_data = false
   }
