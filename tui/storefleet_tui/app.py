@@ -18,12 +18,14 @@ from textual.reactive import reactive
 from storefleet_tui.commands import StorefleetCommands
 from storefleet_tui.core.artifacts import PastRun
 from storefleet_tui.core.backend import Backend
+from storefleet_tui.core.nodes import ClusterNodes
 from storefleet_tui.core.runner import EventSink, RunHandle, RunRequest
 from storefleet_tui.core.settings import Settings
 from storefleet_tui.core.stores import Store, StoreChange
 from storefleet_tui.messages import (
     ClusterConnected,
     ClusterUnavailable,
+    NodesListed,
     RunEvents,
     RunFinished,
     RunStarted,
@@ -72,6 +74,9 @@ class StorefleetApp(App[None]):
 
     cluster_simulated: reactive[bool] = reactive(False)
     """The inventory's cluster has simulated nodes (the sandbox): nothing is served."""
+
+    cluster_nodes: reactive[ClusterNodes | None] = reactive(None)
+    """The cluster's real and simulated nodes, or None until (or unless) they are listed."""
 
     def __init__(self, settings: Settings, backend: Backend, clock: Clock | None = None) -> None:
         super().__init__()
@@ -127,10 +132,22 @@ class StorefleetApp(App[None]):
         # From the watch thread: post, never wait on the UI.
         self.post_message(StoresChanged(change))
 
+    @work(thread=True, exclusive=True, group="nodes")
+    def list_nodes(self) -> None:
+        try:
+            nodes = self.backend.nodes()
+        except Exception:  # a viewer may not list Nodes: the banner then says nothing of them
+            return
+        self.post_message(NodesListed(nodes))
+
     def on_cluster_connected(self, message: ClusterConnected) -> None:
         self.target_label = message.target.label
         self.cluster_simulated = message.target.simulated
         self.cluster_problem = ""
+        self.list_nodes()
+
+    def on_nodes_listed(self, message: NodesListed) -> None:
+        self.cluster_nodes = message.nodes
 
     def on_cluster_unavailable(self, message: ClusterUnavailable) -> None:
         self.cluster_problem = message.reason

@@ -1,4 +1,5 @@
-"""App-wide messages: runner events, finished runs, fleet changes, the cluster connection.
+"""App-wide messages: runner events, finished runs, fleet changes, the cluster connection
+and its nodes.
 
 Messages that belong to one widget live on that widget (see widgets/).
 """
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
+from storefleet_tui.core.nodes import ClusterNodes
 from storefleet_tui.core.stores import StoreChange
 from storefleet_tui.core.target import ClusterTarget
 
@@ -47,6 +49,13 @@ class StoresChanged(Message):
 @dataclass
 class ClusterConnected(Message):
     target: ClusterTarget
+
+
+@dataclass
+class NodesListed(Message):
+    """The cluster's nodes were read once, after connecting."""
+
+    nodes: ClusterNodes
 
 
 @dataclass

@@ -1,5 +1,5 @@
-"""A backend that serves recorded data: Store objects saved from a cluster, and runner
-event streams recorded from real playbook runs (tests/fixtures/events/).
+"""A backend that serves recorded data: Store and Node objects saved from a cluster, and
+runner event streams recorded from real playbook runs (tests/fixtures/events/).
 
 It lets Pilot and snapshot tests drive every screen without a cluster. The same app
 runs on `LocalBackend` against the sandbox in tests/integration/test_tui_*.py.
@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from storefleet_tui.core import artifacts
+from storefleet_tui.core.nodes import ClusterNodes, classify_nodes
 from storefleet_tui.core.replay import ReplayRun
 from storefleet_tui.core.runner import EventSink, RunHandle, RunRequest
 from storefleet_tui.core.stores import (
@@ -38,6 +39,13 @@ SECRET_PASSWORD = "s3cr3t-Admin-Passw0rd-4f9a"
 
 def fleet(name: str = "fleet.json") -> list[Store]:
     return [Store.from_object(obj) for obj in json.loads((DATA / name).read_text())]
+
+
+def sandbox_nodes(*types: str) -> list[dict[str, Any]]:
+    """The sandbox's Node objects: three kwok nodes and the real sandbox-real-1; only those
+    whose `type` label (`kwok`, `real`) is one of `types` when any are given."""
+    listed: list[dict[str, Any]] = json.loads((DATA / "nodes.json").read_text())
+    return [node for node in listed if not types or node["metadata"]["labels"]["type"] in types]
 
 
 def events(name: str) -> list[dict[str, Any]]:
@@ -75,8 +83,11 @@ class RecordedBackend:
         artifacts_dir: Path | None = None,
         in_progress: bool = False,
         simulated: bool = False,
+        nodes: list[dict[str, Any]] | None = None,
     ) -> None:
         self.stores = stores if stores is not None else fleet()
+        # No nodes unless a test gives some: the banner then stays out of the screens.
+        self.node_objects = nodes or []
         self.stream = stream
         self.pace = pace
         self.artifacts_dir = artifacts_dir
@@ -99,6 +110,14 @@ class RecordedBackend:
     def watch_stores(self, sink: Any, stop: threading.Event) -> None:
         sink(StoreChange("SYNCED", stores=tuple(self.stores)))
         stop.wait()
+
+    def nodes(self) -> ClusterNodes:
+        return classify_nodes(
+            {
+                node["metadata"]["name"]: node["metadata"].get("annotations") or {}
+                for node in self.node_objects
+            }
+        )
 
     def store_details(self, name: str) -> StoreDetails:
         store = next(s for s in self.stores if s.name == name)

@@ -1,4 +1,5 @@
-"""A local HTTP server that speaks the Kubernetes list and watch protocol for Stores.
+"""A local HTTP server that speaks the Kubernetes list and watch protocol for Stores, and
+lists Nodes (or refuses to, as RBAC does for a viewer).
 
 The TUI's Store watch runs against it through the real kubernetes client, over real
 sockets, while a test breaks things the way a cluster does: the server stops and comes
@@ -24,6 +25,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 STORES_PATH = "/apis/storefleet.io/v1alpha1/namespaces/storefleet-system/stores"
+NODES_PATH = "/api/v1/nodes"
 
 
 @dataclass
@@ -51,6 +53,9 @@ class StoreApi:
     faults: deque[str] = field(default_factory=deque)
     """Served to the next requests in order: `500`, `410`, `reset` (watch), `expire` (watch)."""
     requests: list[Request] = field(default_factory=list)
+    nodes: list[dict[str, Any]] = field(default_factory=list)
+    nodes_forbidden: bool = False
+    """Listing Nodes is a 403, as for a user whose role may not list them."""
     changed: threading.Condition = field(default_factory=threading.Condition)
 
     def put(self, name: str, phase: str) -> None:
@@ -197,6 +202,9 @@ class _Handler(BaseHTTPRequestHandler):
             return
         url = urlparse(self.path)
         query = {key: values[-1] for key, values in parse_qs(url.query).items()}
+        if url.path == NODES_PATH:
+            self._nodes()
+            return
         if url.path != STORES_PATH:
             self._status(404, "NotFound", f"{url.path} is not served here")
             return
@@ -219,6 +227,15 @@ class _Handler(BaseHTTPRequestHandler):
                     "items": sorted(api.stores.values(), key=lambda s: s["metadata"]["name"]),
                 }
             self._json(200, body)
+
+    def _nodes(self) -> None:
+        api = self.owner.api
+        if api.nodes_forbidden:
+            message = 'nodes is forbidden: User "viewer" cannot list resource "nodes"'
+            self._status(403, "Forbidden", message)
+            return
+        listed = {"apiVersion": "v1", "kind": "NodeList", "metadata": {}, "items": api.nodes}
+        self._json(200, listed)
 
     def _watch(self, since: int, query: dict[str, str], fault: str) -> None:
         api = self.owner.api

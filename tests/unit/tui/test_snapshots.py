@@ -23,7 +23,7 @@ from storefleet_tui.screens.stores import StoresScreen
 from storefleet_tui.widgets.fleet.store_table import StoreTable
 from tests.unit.tui.driving import drawn, mounted, settle, steady_cursors
 from tests.unit.tui.entry import form_repo, make_app
-from tests.unit.tui.recorded import events, fleet
+from tests.unit.tui.recorded import events, fleet, sandbox_nodes
 
 SIZE = (120, 36)
 # How long a state may take to be drawn before the test fails: on a loaded machine one
@@ -60,6 +60,14 @@ class TestStores:
             await drawn(pilot, ["Simulated cluster: nodes are simulated"], timeout=PATIENCE)
 
         app = make_app(stores=fleet(), simulated=True)
+        assert snap_compare(app, terminal_size=SIZE, run_before=banner)
+
+    def test_real_and_simulated_nodes_banner(self, snap_compare: Any) -> None:
+        async def banner(pilot: Pilot[Any]) -> None:
+            await synced(pilot)
+            await drawn(pilot, ["Real node sandbox-real-1 serves stores."], timeout=PATIENCE)
+
+        app = make_app(stores=fleet(), nodes=sandbox_nodes())
         assert snap_compare(app, terminal_size=SIZE, run_before=banner)
 
 

@@ -13,6 +13,7 @@ from typing import Protocol
 
 from storefleet_tui.core import artifacts
 from storefleet_tui.core.cluster import ClusterReader
+from storefleet_tui.core.nodes import ClusterNodes
 from storefleet_tui.core.replay import ReplayRun
 from storefleet_tui.core.runner import (
     EventSink,
@@ -44,6 +45,11 @@ class Backend(Protocol):
         ...
 
     def watch_stores(self, sink: ChangeSink, stop: threading.Event) -> None: ...
+
+    def nodes(self) -> ClusterNodes:
+        """The cluster's real and simulated nodes (blocking). Raises when they cannot be
+        listed, as for a viewer whose role may not list Nodes."""
+        ...
 
     def store_details(self, name: str) -> StoreDetails: ...
 
@@ -92,6 +98,9 @@ class LocalBackend:
 
     def watch_stores(self, sink: ChangeSink, stop: threading.Event) -> None:
         self.reader.watch_stores(sink, stop)
+
+    def nodes(self) -> ClusterNodes:
+        return self.reader.nodes()
 
     def store_details(self, name: str) -> StoreDetails:
         return self.reader.store_details(name)

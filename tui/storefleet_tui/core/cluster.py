@@ -1,4 +1,5 @@
-"""Read the fleet from the Kubernetes API: list and watch Stores, read one store's parts."""
+"""Read the fleet from the Kubernetes API: list and watch Stores, read one store's parts,
+list the nodes they may run on."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from typing import Any
 from kubernetes import client, config
 from kubernetes.client.exceptions import ApiException
 
-from storefleet_tui.core.store_watch import ChangeSink, StoreWatch
+from storefleet_tui.core.nodes import ClusterNodes, classify_nodes
+from storefleet_tui.core.store_watch import CONNECT_SECONDS, LIST_SECONDS, ChangeSink, StoreWatch
 from storefleet_tui.core.stores import (
     GROUP,
     PLURAL,
@@ -61,6 +63,16 @@ class ClusterReader:
             GROUP, VERSION, SYSTEM_NAMESPACE, PLURAL, name
         )
         return Store.from_object(obj)
+
+    # -- nodes ---------------------------------------------------------------------
+
+    def nodes(self) -> ClusterNodes:
+        """The cluster's nodes, real and simulated; raises when they may not be listed."""
+        # Bounded like the Store list: an API server that never answers ends the read.
+        listed = self.core.list_node(_request_timeout=(CONNECT_SECONDS, LIST_SECONDS))
+        return classify_nodes(
+            {node.metadata.name: node.metadata.annotations or {} for node in listed.items}
+        )
 
     # -- one store -----------------------------------------------------------------
 

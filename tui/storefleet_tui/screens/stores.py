@@ -12,7 +12,7 @@ from textual.widgets import Footer, Input, Static
 from storefleet_tui.core.stores import Store
 from storefleet_tui.screens.base import StorefleetScreen
 from storefleet_tui.widgets.common.context_bar import ContextBar
-from storefleet_tui.widgets.common.simulation_banner import SimulationBanner
+from storefleet_tui.widgets.common.nodes_banner import NodesBanner
 from storefleet_tui.widgets.fleet.store_table import StoreTable
 
 
@@ -62,7 +62,7 @@ class StoresScreen(StorefleetScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield ContextBar(readonly=self.app.readonly)
-        yield SimulationBanner(id="simulation-banner")
+        yield NodesBanner(id="nodes-banner")
         yield Input(placeholder="filter: name or phase", id="store-filter", disabled=True)
         yield Static("", id="fleet-empty")
         yield StoreTable(id="stores")

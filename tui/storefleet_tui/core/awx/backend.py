@@ -22,6 +22,7 @@ from storefleet_tui.core.awx import survey
 from storefleet_tui.core.awx.client import PAGE_SIZE, AwxClient, AwxError
 from storefleet_tui.core.awx.events import runner_event
 from storefleet_tui.core.backend import PLAYBOOKS, Backend, LocalBackend
+from storefleet_tui.core.nodes import ClusterNodes
 from storefleet_tui.core.replay import ReplayRun
 from storefleet_tui.core.runner import EventSink, RunHandle, RunRequest
 from storefleet_tui.core.settings import Settings
@@ -153,6 +154,9 @@ class AwxBackend:
 
     def watch_stores(self, sink: ChangeSink, stop: threading.Event) -> None:
         self.cluster.watch_stores(sink, stop)
+
+    def nodes(self) -> ClusterNodes:
+        return self.cluster.nodes()
 
     def store_details(self, name: str) -> StoreDetails:
         return self.cluster.store_details(name)
