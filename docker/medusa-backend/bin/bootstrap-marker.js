@@ -3,9 +3,8 @@
 // What a successful bootstrap leaves in a store's database.
 //   MARKER_TABLE  written last by a seed and part of the prepared snapshot (restored in
 //                 one transaction): the database holds a store.
-//   BUILDS_TABLE  one row per app build whose migrations have run on the database: the
-//                 database is ready for that build's processes, and a later bootstrap
-//                 of the same build has nothing to migrate.
+//   BUILDS_TABLE  one row per app build whose migrations have run on the database: a
+//                 later bootstrap of the same build has nothing to migrate.
 const fs = require("node:fs")
 const path = require("node:path")
 

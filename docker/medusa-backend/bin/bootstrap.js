@@ -3,8 +3,8 @@
 //   empty database     -> restore the prepared snapshot (no snapshot: migrate + seed)
 //   non-empty database -> apply pending migrations (and finish an interrupted seed),
 //                         nothing when this app build has been bootstrapped here before
-// Then records this build (bootstrap-marker.js), which its server, worker and admin
-// pods wait for.
+// Then records this build (bootstrap-marker.js), so another revision of it (a settings
+// change, a rollback to it) has nothing to migrate.
 // Prints one JSON line {"action": ...} on stdout; all logs go to stderr.
 "use strict"
 

@@ -1,15 +1,17 @@
 #!/usr/bin/env node
-// Waits until the store's database has been bootstrapped for this image's app build
-// (see bootstrap-marker.js), so the server, the worker and the admin Job start on a
-// ready database: not on missing tables while a new store's bootstrap Job restores
-// it, not beside an upgrade's migrations. Runs as their init container: a plain
-// PostgreSQL query each second, Medusa not loaded.
+// Waits until the store's database has been bootstrapped (see bootstrap-marker.js),
+// so the server, the worker and the admin Job start on a ready database instead of
+// failing on missing tables while the bootstrap Job still restores it. Runs as
+// their init container: a plain PostgreSQL query each second, Medusa not loaded.
+// It waits for a bootstrapped store, not for this build's migrations: an upgrade's
+// new pods hold their CPU requests while they wait, and on a full node the bootstrap
+// Job that would end the wait could then never be scheduled.
 // STOREFLEET_WAIT_SECONDS (default 600) bounds the wait; exit 1 when it runs out
 // or when the database refuses the store's credentials.
 "use strict"
 
 const { Client } = require("pg")
-const { bootstrapState, currentBuild } = require("./bootstrap-marker")
+const { MARKER_TABLE } = require("./bootstrap-marker")
 
 const POLL_MS = 1000
 const REPORT_EVERY_MS = 30000
@@ -20,13 +22,14 @@ function log(message) {
   process.stderr.write(`wait-for-bootstrap: ${message}\n`)
 }
 
-async function bootstrapped(databaseUrl, build) {
+async function bootstrapped(databaseUrl) {
   const client = new Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5000 })
   await client.connect()
   try {
-    const { marked, built } = await bootstrapState(client, build)
-    // An app assembled without build.sh has no build to wait for: the marker will do.
-    return marked && (built || build === null)
+    const { rows } = await client.query("SELECT to_regclass($1) IS NOT NULL AS ready", [
+      `public.${MARKER_TABLE}`,
+    ])
+    return rows[0].ready
   } finally {
     await client.end()
   }
@@ -41,13 +44,12 @@ async function main() {
   if (!Number.isInteger(limitSeconds) || limitSeconds <= 0) {
     throw new Error("STOREFLEET_WAIT_SECONDS must be a positive whole number of seconds")
   }
-  const build = currentBuild()
   const started = Date.now()
   let lastReport = started
   let waitingFor = "the database"
   for (;;) {
     try {
-      if (await bootstrapped(databaseUrl, build)) {
+      if (await bootstrapped(databaseUrl)) {
         log(`database ready after ${((Date.now() - started) / 1000).toFixed(1)} s`)
         return
       }
