@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -60,7 +61,11 @@ class AwxTestServer:
         seed: str = "fresh",
         project_root: Path = REPO,
         events_per_read: int = 4,
+        port: int = 0,
+        after_request: Callable[[AwxTestServer], None] | None = None,
     ) -> None:
+        self.port = port
+        self.after_request = after_request
         self.state = AwxState(seed=seed, project_root=project_root, events_per_read=events_per_read)
         self.contract = Contract(recorded.swagger())
         self.requests: list[Request] = []
@@ -78,7 +83,7 @@ class AwxTestServer:
 
     def start(self) -> AwxTestServer:
         handler = type("Handler", (_Handler,), {"awx": self})
-        self._http = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._http = ThreadingHTTPServer(("127.0.0.1", self.port), handler)
         self._thread = threading.Thread(
             target=self._http.serve_forever, daemon=True, name="awx-test-server"
         )
@@ -116,6 +121,8 @@ class AwxTestServer:
         with self.lock:
             status, answer = self._answer(method, path, query, body, user)
             self.requests.append(Request(method, path, query, body, status, user))
+            if self.after_request is not None:
+                self.after_request(self)
         return status, answer
 
     def _answer(
