@@ -11,7 +11,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -264,6 +264,17 @@ def test_a_damaged_backup_changes_nothing(jobs: DataJobs) -> None:
         assert jobs.sql("SELECT count(*) FROM product") == "4"
     finally:
         jobs.sql("DROP TABLE written_after_the_backup")
+
+
+def test_a_failed_backup_says_why_and_leaves_no_file(jobs: DataJobs) -> None:
+    elsewhere = replace(jobs, database="store_that_is_not_there")
+    failed = elsewhere.run("backup", "20260105-100000-on-request")
+    assert failed.returncode == 1
+    # pg_dump's own reason, in the answer the Job's termination message carries.
+    assert failed.json["error"].startswith("pg_dump failed (exit 1): ")
+    assert "store_that_is_not_there" in failed.json["error"]
+    assert PASSWORD not in failed.json["error"] + failed.stderr + failed.stdout
+    assert list(jobs.backups.glob("20260105-*")) == []
 
 
 def test_a_missing_or_malformed_backup_name_is_refused(jobs: DataJobs) -> None:

@@ -42,13 +42,21 @@ function dump(databaseUrl, file) {
   const result = spawnSync(
     process.env.PG_DUMP || "pg_dump",
     ["--format=custom", "--no-owner", "--no-privileges", `--file=${file}`],
-    { env: { ...process.env, ...env }, stdio: ["ignore", process.stderr, process.stderr] }
+    { env: { ...process.env, ...env }, stdio: ["ignore", process.stderr, "pipe"] }
   )
   if (result.error) {
     throw result.error
   }
+  const said = result.stderr.toString().trim()
+  if (said) {
+    process.stderr.write(`${said}\n`)
+  }
   if (result.status !== 0) {
-    throw new Error(`pg_dump failed (exit ${result.status})`)
+    // pg_dump's last words go into the answer (the Job's termination message): the pod's
+    // log may be gone by the time someone reads why a backup failed. It never prints the
+    // password, which travels in PGPASSWORD.
+    const why = said.split("\n").pop()
+    throw new Error(`pg_dump failed (exit ${result.status})${why ? `: ${why}` : ""}`)
   }
 }
 
