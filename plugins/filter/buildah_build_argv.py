@@ -12,8 +12,9 @@ __metaclass__ = type
 from ansible.errors import AnsibleFilterError
 
 
-def buildah_build_argv(image, reference, source_root, local_bases):
-    """argv of `buildah bud` for a roles/images catalog entry, tagged `reference`."""
+def buildah_build_argv(image, reference, source_root, local_bases, open_files=0):
+    """argv of `buildah bud` for a roles/images catalog entry, tagged `reference`; with
+    `open_files`, the build steps may open that many files (buildah's default is 1024)."""
     context = "%s/%s" % (source_root, image["context"])
     if image["builder"] == "ansible-builder":
         context += "/context"
@@ -34,6 +35,8 @@ def buildah_build_argv(image, reference, source_root, local_bases):
         "--file",
         dockerfile,
     ]
+    if int(open_files) > 0:
+        argv.append("--ulimit=nofile=%d:%d" % (int(open_files), int(open_files)))
     for base in image.get("bases", []):
         if base not in local_bases:
             raise AnsibleFilterError(

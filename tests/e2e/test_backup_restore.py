@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -28,6 +29,7 @@ from tests.e2e.services import (
     start_backend,
     wait_for_http,
 )
+from tests.integration.api_proxy import ApiProxy
 
 # Never a real credential: it only has to be recognisable in any output.
 PASSWORD = "pw-7f3a9c1e-not-to-be-printed"
@@ -56,6 +58,7 @@ class DataJobs:
     backups: Path
     results: Path
     port: int = 0
+    connect_seconds: int = 0
 
     @property
     def url(self) -> str:
@@ -77,6 +80,8 @@ class DataJobs:
         }
         if keep is not None:
             env["STOREFLEET_BACKUP_KEEP"] = str(keep)
+        if self.connect_seconds:
+            env["STOREFLEET_CONNECT_SECONDS"] = str(self.connect_seconds)
         done = subprocess.run(
             [*as_app_user(), str(BACKEND_CLI), action],
             env=env,
@@ -277,6 +282,24 @@ def test_a_failed_backup_says_why_and_leaves_no_file(jobs: DataJobs) -> None:
     assert list(jobs.backups.glob("20260105-*")) == []
 
 
+def test_a_backup_waits_until_the_database_admits_it(jobs: DataJobs, postgres: Postgres) -> None:
+    # As a new pod is refused until the node's network policy agent admits it: the port
+    # refuses connections for the first seconds, then forwards to the database.
+    admission = ApiProxy(f"tcp://127.0.0.1:{postgres.port}")
+    admission.port = free_port()  # nothing listens there for now: connections are refused
+    opens = threading.Timer(3, admission.accept)
+    opens.start()
+    try:
+        late = replace(jobs, port=admission.port, connect_seconds=30)
+        answer = late.run("backup", "20260106-100000-on-request")
+    finally:
+        opens.cancel()
+        admission.refuse()
+    assert answer.returncode == 0, answer.stderr
+    assert "backup: database reachable after" in answer.stderr
+    assert (jobs.backups / "20260106-100000-on-request.dump").exists()
+
+
 def test_a_missing_or_malformed_backup_name_is_refused(jobs: DataJobs) -> None:
     assert jobs.run("backup", "20260104-100000-on-request").returncode == 0
     missing = jobs.run("restore", "20260104-110000-on-request")
@@ -301,8 +324,11 @@ def test_no_command_prints_the_database_password(jobs: DataJobs, postgres: Postg
         jobs.run("restore", "20260105-110000-on-request"),
     ]
     # And when the database cannot be reached at all.
-    gone = DataJobs(postgres, "store_delta", jobs.backups, jobs.results, port=free_port())
-    answers += [gone.run("backup", "20260105-120000-on-request"), gone.run("schema-check")]
+    gone = replace(jobs, port=free_port(), connect_seconds=2)
+    unreachable = [gone.run("backup", "20260105-120000-on-request"), gone.run("schema-check")]
+    for answer in unreachable:
+        assert "cannot reach the database after 2 s (ECONNREFUSED)" in answer.json["error"]
+    answers += unreachable
     assert [answer.returncode for answer in answers] == [0, 0, 0, 1, 1, 1]
     for answer in answers:
         for text in (answer.stdout, answer.stderr, answer.result_file):

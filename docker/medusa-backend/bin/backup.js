@@ -11,6 +11,7 @@ const crypto = require("node:crypto")
 const fs = require("node:fs")
 const { answer, fail, firstOf } = require("./answer")
 const { fileOf, listBackups, namedBackup } = require("./backups")
+const { waitForDatabase } = require("./database-reachable")
 const { pgEnvironment } = require("./pg-env")
 
 function keepCount() {
@@ -60,7 +61,7 @@ function dump(databaseUrl, file) {
   }
 }
 
-function main() {
+async function main() {
   const databaseUrl = process.env.DATABASE_URL
   if (!databaseUrl) {
     throw new Error("DATABASE_URL must be set")
@@ -70,6 +71,7 @@ function main() {
   if (fs.existsSync(file)) {
     throw new Error(`backup ${name} exists already; a backup is never overwritten`)
   }
+  await waitForDatabase(databaseUrl, "backup")
   const partial = `${file}.partial`
   try {
     dump(databaseUrl, partial)
@@ -100,8 +102,4 @@ function main() {
   answer({ backup: name, bytes, sha256: sha256Of(file), removed: firstOf(removed) })
 }
 
-try {
-  main()
-} catch (error) {
-  fail("backup", error)
-}
+main().catch((error) => fail("backup", error))

@@ -11,6 +11,7 @@ const { spawn, spawnSync } = require("node:child_process")
 const fs = require("node:fs")
 const { answer, fail, firstOf } = require("./answer")
 const { listBackups, namedBackup } = require("./backups")
+const { waitForDatabase } = require("./database-reachable")
 const { pgEnvironment } = require("./pg-env")
 
 const PG_RESTORE = process.env.PG_RESTORE || "pg_restore"
@@ -58,6 +59,7 @@ async function main() {
       `no backup ${name} on the backups volume (it has: ${firstOf(have).join(", ") || "none"})`
     )
   }
+  await waitForDatabase(databaseUrl, "restore")
   checkArchive(file)
 
   const env = { ...process.env, ...pgEnvironment(databaseUrl) }

@@ -14,6 +14,7 @@ const fs = require("node:fs")
 const path = require("node:path")
 const { Client } = require("pg")
 const { answer, fail, firstOf } = require("./answer")
+const { waitForDatabase } = require("./database-reachable")
 
 const APP_DIR = path.resolve(__dirname, "..")
 const MODULES = path.join(APP_DIR, "node_modules", "@medusajs")
@@ -66,6 +67,7 @@ async function main() {
     throw new Error("DATABASE_URL must be set")
   }
   const image = known()
+  await waitForDatabase(databaseUrl, "schema-check")
   const client = new Client({ connectionString: databaseUrl })
   await client.connect()
   let database

@@ -41,6 +41,10 @@ def test_store_images_build_from_docker_with_their_own_dockerfile() -> None:
     argv = buildah_build_argv(image, "r/s:t", "/src", BASES)
     assert argv[argv.index("--file") + 1] == "/src/docker/medusa-storefront/Dockerfile"
     assert argv[-1] == "/src/docker"
+    assert not any(word.startswith("--ulimit") for word in argv)
+    raised = buildah_build_argv(image, "r/s:t", "/src", BASES, 16384)
+    assert "--ulimit=nofile=16384:16384" in raised
+    assert raised[-1] == "/src/docker"
 
 
 def test_execution_environment_builds_the_generated_context() -> None:
