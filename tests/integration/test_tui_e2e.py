@@ -112,6 +112,9 @@ async def test_create_watch_reveal_and_delete_a_store(
         await settle(pilot, lambda: app.fleet_synced, timeout=60)
         assert "sandbox · storefleet-sandbox" in screen_text(app)
         assert phase_in_table(app, NAME) is None
+        # The banner says which node serves: the sandbox's real one, beside kwok's.
+        await settle(pilot, lambda: app.cluster_nodes is not None, timeout=30)
+        assert "Real node sandbox-real-1 serves stores." in screen_text(app)
 
         session = await create_through_the_form(pilot, NAME)
 
