@@ -18,7 +18,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 PYTEST := $(VENV)/bin/pytest
 SANDBOX_DIR := $(CURDIR)/.sandbox
 # The roles with Molecule scenarios (roles/<role>/molecule/<scenario>/).
-MOLECULE_ROLES := platform store images cluster
+MOLECULE_ROLES := platform store argo awx images cluster
 
 .PHONY: help
 help: ## List the targets
