@@ -11,6 +11,7 @@ __metaclass__ = type
 
 from ansible.errors import AnsibleFilterError
 from ansible_collections.storefleet.platform.plugins.module_utils import (
+    applied_request,
     image_reference,
     platform_settings,
     store_request,
@@ -51,6 +52,14 @@ def store_settings_environment(settings):
         raise AnsibleFilterError("platform settings: %s" % error) from None
 
 
+def store_applied_request(parameters, settings_environment, step_image):
+    """The digest a Ready Store records of what its last workflow applied."""
+    try:
+        return applied_request.applied_request_digest(parameters, settings_environment, step_image)
+    except ValueError as error:
+        raise AnsibleFilterError("store_applied_request: %s" % error) from None
+
+
 def image_reference_error(reference):
     """'' for a tagged image reference repository:tag, else why not."""
     return image_reference.image_error(reference)
@@ -66,5 +75,6 @@ class FilterModule:
             "store_request_from_workflow": store_request_from_workflow,
             "store_workflow_parameters": store_workflow_parameters,
             "store_settings_environment": store_settings_environment,
+            "store_applied_request": store_applied_request,
             "image_reference_error": image_reference_error,
         }

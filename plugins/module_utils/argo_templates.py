@@ -25,6 +25,8 @@ from .platform_names import (
 from .store_request import TEMPLATE_ACTIONS, template_parameters
 
 LABELS = {"app.kubernetes.io/managed-by": "storefleet", "app.kubernetes.io/part-of": "storefleet"}
+# A step knows its own image: the report step records it in the Store's appliedRequest.
+STEP_IMAGE_ENV = "STOREFLEET_STEP_IMAGE"
 # The exit handler's own node: not a failure of the store's phases.
 EXIT_STEP_TEMPLATE = "mark-failed"
 
@@ -55,6 +57,9 @@ def workflow_template(
             continue
         container["image"] = step_image
         container["envFrom"] = [{"configMapRef": {"name": SETTINGS_CONFIGMAP}}]
+        # Templates may share one container (a YAML alias): set the variable once.
+        env = [e for e in container.get("env") or [] if e.get("name") != STEP_IMAGE_ENV]
+        container["env"] = [*env, {"name": STEP_IMAGE_ENV, "value": step_image}]
         if tolerations:
             template["tolerations"] = list(tolerations)
         if node_selector:

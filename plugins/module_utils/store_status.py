@@ -89,11 +89,20 @@ def _ready_condition(conditions, phase, message, generation, now):
 
 
 def next_status(
-    store, phase=None, message=None, urls=None, workflow=None, helm_revision=None, now=None
+    store,
+    phase=None,
+    message=None,
+    urls=None,
+    workflow=None,
+    helm_revision=None,
+    now=None,
+    applied_request=None,
 ):
     """The status `store` should have after this report; equal to the old one if nothing changed.
 
     `now` is an RFC 3339 UTC timestamp, used only for fields that change at this moment.
+    `applied_request` (module_utils applied_request) is kept with a Ready report only: any
+    report of a phase without it clears it, so only a workflow that ended Ready leaves one.
     """
     _check(phase, urls, helm_revision)
     name = store["metadata"]["name"]
@@ -112,6 +121,10 @@ def next_status(
             status.pop("readyAt", None)
         if phase == "Ready" and (previous_phase != "Ready" or "readyAt" not in current):
             status["readyAt"] = now
+        if phase == "Ready" and applied_request:
+            status["appliedRequest"] = applied_request
+        else:
+            status.pop("appliedRequest", None)
     if message is not None:
         status["message"] = bounded_message(message)
     if urls is not None:

@@ -54,6 +54,13 @@ options:
   helm_revision:
     description: Revision of the store's Helm release.
     type: int
+  applied_request:
+    description:
+      - With O(phase=Ready), the digest of what the workflow that made the store Ready applied
+        (C(storefleet.platform.store_applied_request)); the store role submits no workflow
+        whose digest a Ready Store records.
+      - Any write of a phase without it clears it.
+    type: str
 extends_documentation_fragment:
   - storefleet.platform.k8s_auth
 attributes:
@@ -137,6 +144,7 @@ def argument_spec():
         },
         workflow={"type": "str"},
         helm_revision={"type": "int"},
+        applied_request={"type": "str"},
     )
     return spec
 
@@ -173,6 +181,7 @@ def update_status(module, api):
                 workflow=params["workflow"],
                 helm_revision=params["helm_revision"],
                 now=utc_now(),
+                applied_request=params["applied_request"],
             )
         except (StatusError, ValueError) as error:
             module.fail_json(msg=str(error))

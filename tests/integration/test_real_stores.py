@@ -192,6 +192,29 @@ def test_every_step_of_the_argo_store_ran_as_a_real_pod_of_the_provisioner(
     assert store(sandbox, second)["status"]["phase"] == "Ready"
 
 
+def test_a_second_argo_create_of_the_ready_store_submits_nothing(
+    sandbox: SandboxClient, second: str, workdir: Path
+) -> None:
+    def workflows() -> list[str]:
+        listed = kubectl_json(
+            sandbox, "-n", "storefleet-system", "get", "workflows", "-l",
+            f"storefleet.io/store={second}",
+        )  # fmt: skip
+        return sorted(w["metadata"]["name"] for w in listed["items"])
+
+    applied = store(sandbox, second)["status"]["appliedRequest"]
+    before = workflows()
+    run = run_playbook(
+        sandbox, "storefleet.platform.store_create", workdir / f"create-{second}-again",
+        extravars={"store_name": second, "store_orchestrator": "argo"}, timeout=600,
+        real_node=True,
+    )  # fmt: skip
+    assert_not_changed(run)
+    assert "no workflow submitted" in run.stdout
+    assert workflows() == before
+    assert store(sandbox, second)["status"]["appliedRequest"] == applied
+
+
 def test_two_stores_side_by_side_see_only_their_own_orders(
     sandbox: SandboxClient, first: str, second: str
 ) -> None:

@@ -130,6 +130,10 @@ def test_steps_run_the_phase_playbook_with_no_extra_variables() -> None:
         assert container["envFrom"] == [
             {"configMapRef": {"name": platform_names.SETTINGS_CONFIGMAP}}
         ]
+        # A step knows its image, once: the report records it in the Store's appliedRequest.
+        assert [e for e in container["env"] if e["name"] == "STOREFLEET_STEP_IMAGE"] == [
+            {"name": "STOREFLEET_STEP_IMAGE", "value": STEP_IMAGE}
+        ]
 
 
 def test_no_file_names_an_image_parameter_or_a_platform_name() -> None:

@@ -127,3 +127,17 @@ def test_a_message_over_the_crd_limit_is_cut_not_refused(length: int) -> None:
 def test_bounded_message_leaves_short_messages_alone() -> None:
     assert bounded_message("short") == "short"
     assert bounded_message(None) is None
+
+
+def test_a_ready_report_keeps_the_applied_request_any_other_phase_clears_it() -> None:
+    applied = "0123456789abcdef0123456789abcdef"
+    done = next_status(store(), phase="Ready", message="ok", now=T0, applied_request=applied)
+    assert done["appliedRequest"] == applied
+    # Naming the workflow that ran keeps it; so does Ready again with the same digest.
+    named = next_status(store(done), workflow="store-provision-demo-x", now=T1)
+    assert named["appliedRequest"] == applied
+    again = next_status(store(named), phase="Ready", message="ok", now=T1, applied_request=applied)
+    assert again == named
+    # Any phase without it (a direct run's Ready, a rollback, a new run, a failure) clears it.
+    for phase in ("Ready", "Provisioning", "Failed", "Deleting"):
+        assert "appliedRequest" not in next_status(store(done), phase=phase, now=T2)
