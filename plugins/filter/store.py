@@ -16,6 +16,9 @@ from ansible_collections.storefleet.platform.plugins.module_utils import (
     naming,
     quota,
 )
+from ansible_collections.storefleet.platform.plugins.module_utils.resource_wait import (
+    has_condition,
+)
 
 
 def _or_filter_error(function, *args):
@@ -76,23 +79,9 @@ def store_claim_limit(values, plan):
     return _or_filter_error(quota.store_claim_limit, values, plan)
 
 
-def _job_condition(job, kind):
-    conditions = (job.get("status") or {}).get("conditions") or []
-    return any(c.get("type") == kind and c.get("status") == "True" for c in conditions)
-
-
 def failed_jobs(jobs):
     """The Jobs whose Failed condition is True."""
-    return [job for job in jobs or [] if _job_condition(job, "Failed")]
-
-
-def finished_jobs(jobs):
-    """The Jobs that completed or failed."""
-    return [
-        job
-        for job in jobs or []
-        if _job_condition(job, "Complete") or _job_condition(job, "Failed")
-    ]
+    return [job for job in jobs or [] if has_condition(job, "Failed")]
 
 
 def store_list_lines(stores):
@@ -131,5 +120,4 @@ class FilterModule:
             "store_claim_limit": store_claim_limit,
             "store_list_lines": store_list_lines,
             "failed_jobs": failed_jobs,
-            "finished_jobs": finished_jobs,
         }

@@ -49,8 +49,8 @@ spec:
       # worker serves no API routes but still answers /health.
       startupProbe:
         httpGet: {path: /health, port: http}
-        periodSeconds: 5
-        failureThreshold: 60
+        periodSeconds: 2
+        failureThreshold: 150
       readinessProbe:
         httpGet: {path: /health, port: http}
         periodSeconds: 10

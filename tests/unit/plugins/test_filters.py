@@ -117,12 +117,10 @@ def job(name: str, *conditions: str) -> dict:
     }
 
 
-def test_failed_and_finished_jobs() -> None:
+def test_failed_jobs() -> None:
     jobs = [job("a", "Failed"), job("b", "Complete"), job("c")]
     failed = render("j | storefleet.platform.failed_jobs", j=jobs)
     assert [j["metadata"]["name"] for j in failed] == ["a"]
-    finished = render("j | storefleet.platform.finished_jobs", j=jobs)
-    assert [j["metadata"]["name"] for j in finished] == ["a", "b"]
 
 
 # --- The request contract through Ansible ---------------------------------------------
