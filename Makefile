@@ -77,7 +77,7 @@ faults: ## Fault suite on its own sandbox (simulated nodes), then its table: fau
 test-molecule: ## The Molecule scenarios `make test` runs (README: what `make test` installs and runs)
 	cd roles/platform && molecule test -s default
 	cd roles/images && molecule test -s default
-	cd roles/cluster && molecule test -s preflight
+	cd roles/cluster && molecule test -s default
 
 .PHONY: molecule
 molecule: ## Every role's Molecule scenarios, each on a sandbox of its own (docs/molecule.md)
