@@ -134,16 +134,6 @@ LISTERS = {
 }
 
 
-# What a timeout message says each condition did not reach.
-STATES = {
-    "jobs_finished": "finished",
-    "rolled_out": "rolled out",
-    "ready": "ready",
-    "absent": "gone",
-    "present": "present",
-}
-
-
 def argument_spec():
     spec = auth_arg_spec()
     spec.update(
@@ -189,8 +179,6 @@ def main():
     namespace, chosen = params["namespace"], selection(params)
     condition = CONDITIONS[params["until"]]
     if params["data_key"]:
-        if params["until"] != "present":
-            module.fail_json(msg="data_key goes with until=present only")
         condition = has_data_key(params["data_key"])
 
     def list_objects():
@@ -220,7 +208,7 @@ def main():
         module.fail_json(
             msg="%s %s not %s within %d s"
             % (params["kind"], params["name"] or chosen.get("label_selector", ""),
-               STATES[params["until"]], params["timeout"]),
+               params["until"].replace("_", " "), params["timeout"]),
             resources=timeout.objects,
             waited=round(time.monotonic() - started, 1),
         )  # fmt: skip
