@@ -134,6 +134,16 @@ LISTERS = {
 }
 
 
+# What a timeout message says each condition did not reach.
+STATES = {
+    "jobs_finished": "finished",
+    "rolled_out": "rolled out",
+    "ready": "ready",
+    "absent": "gone",
+    "present": "present",
+}
+
+
 def argument_spec():
     spec = auth_arg_spec()
     spec.update(
@@ -179,6 +189,8 @@ def main():
     namespace, chosen = params["namespace"], selection(params)
     condition = CONDITIONS[params["until"]]
     if params["data_key"]:
+        if params["until"] != "present":
+            module.fail_json(msg="data_key goes with until=present only")
         condition = has_data_key(params["data_key"])
 
     def list_objects():
@@ -208,7 +220,7 @@ def main():
         module.fail_json(
             msg="%s %s not %s within %d s"
             % (params["kind"], params["name"] or chosen.get("label_selector", ""),
-               params["until"].replace("_", " "), params["timeout"]),
+               STATES[params["until"]], params["timeout"]),
             resources=timeout.objects,
             waited=round(time.monotonic() - started, 1),
         )  # fmt: skip

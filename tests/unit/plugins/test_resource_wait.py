@@ -133,3 +133,9 @@ def test_the_deadline_raises_with_the_last_objects() -> None:
         wait_until(CONDITIONS["jobs_finished"], api.list_objects, watch_changes, 90, clock=clock)
     assert raised.value.objects == [job("a")]
     assert now[0] >= 90
+
+
+def test_every_condition_has_its_timeout_wording() -> None:
+    from ansible_collections.storefleet.platform.plugins.modules import resource_wait
+
+    assert set(resource_wait.STATES) == set(CONDITIONS)
