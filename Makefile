@@ -61,8 +61,8 @@ tools: ## Install system packages, the virtualenv and the sandbox binaries
 test: tools lint test-unit test-integration test-molecule e2e ## Everything: tools, lint and every test layer
 
 .PHONY: test-unit
-test-unit: ## Unit tests (no cluster)
-	$(PYTEST) tests/unit
+test-unit: ## Unit tests (no cluster), one worker per core
+	$(PYTEST) -n auto tests/unit
 
 .PHONY: test-integration
 test-integration: ## Integration tests on a fresh sandbox cluster (its lifecycle test first, alone)
