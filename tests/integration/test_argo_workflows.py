@@ -38,7 +38,8 @@ from tests.integration.ansible_run import (
 )
 from tests.waiting import wait_for
 
-pytestmark = [pytest.mark.sandbox, pytest.mark.slow]
+# Beside the real node's tests in `make test-integration`, where Argo is installed anyway.
+pytestmark = [pytest.mark.sandbox, pytest.mark.slow, pytest.mark.real_node_session]
 
 NAME = "argoflow"
 FAILING = "argofail"
