@@ -2,7 +2,9 @@
 """Store create (to Ready) and delete: the playbooks against a plain shell script.
 
 Both do the same helm + kubectl work on the same sandbox in the same run; the table
-shows wall times and the ratio playbook / script (goal: at most 2x).
+shows wall times and the ratio playbook / script (goal: at most 2x). The playbooks run
+with the strategy of the environment (`make bench`: Mitogen's) and, for comparison in
+the same run, with Ansible's own linear strategy.
 
 STOREFLEET_SANDBOX_DIR=<dir> attaches to a running sandbox instead of starting one.
 """
@@ -84,15 +86,21 @@ def playbook(name: str, store: str) -> list[str]:
 
 def main() -> int:
     rows: dict[str, list[float]] = {
-        key: [] for key in ("pb-create", "pb-delete", "sh-create", "sh-delete")
+        key: []
+        for key in ("pb-create", "pb-delete", "lin-create", "lin-delete", "sh-create", "sh-delete")
     }
+    strategy = os.environ.get("ANSIBLE_STRATEGY", "linear")
     with sandbox_cluster() as sandbox:
         env = environment(sandbox)
+        linear = {**env, "ANSIBLE_STRATEGY": "linear"}
         timed(["ansible-playbook", "storefleet.platform.platform"], env)
         for round_number in range(ROUNDS):
             store = f"bench{round_number}"
             rows["pb-create"].append(timed(playbook("store_create", store), env))
             rows["pb-delete"].append(timed(playbook("store_delete", store), env))
+            linear_store = f"linear{round_number}"
+            rows["lin-create"].append(timed(playbook("store_create", linear_store), linear))
+            rows["lin-delete"].append(timed(playbook("store_delete", linear_store), linear))
             script = f"script{round_number}"
             rows["sh-create"].append(timed([str(BASELINE), "create", script], env))
             rows["sh-delete"].append(timed([str(BASELINE), "delete", script], env))
@@ -103,13 +111,16 @@ def main() -> int:
 
     median = {key: statistics.median(values) for key, values in rows.items()}
     print(f"store lifecycle on the sandbox, median of {ROUNDS} rounds (seconds)")
-    print(f"{'step':<22}{'playbook':>10}{'script':>10}{'ratio':>8}")
+    print(f"playbooks with strategy {strategy}; 'linear' is Ansible's own, for comparison")
+    print(f"{'step':<22}{'playbook':>10}{'linear':>10}{'script':>10}{'ratio':>8}")
     for step, label in (("create", "create to Ready"), ("delete", "delete")):
-        ours, theirs = median[f"pb-{step}"], median[f"sh-{step}"]
-        print(f"{label:<22}{ours:>10.1f}{theirs:>10.1f}{ours / theirs:>7.2f}x")
+        ours, plain, theirs = median[f"pb-{step}"], median[f"lin-{step}"], median[f"sh-{step}"]
+        print(f"{label:<22}{ours:>10.1f}{plain:>10.1f}{theirs:>10.1f}{ours / theirs:>7.2f}x")
     ours = median["pb-create"] + median["pb-delete"]
+    plain = median["lin-create"] + median["lin-delete"]
     theirs = median["sh-create"] + median["sh-delete"]
-    print(f"{'create + delete':<22}{ours:>10.1f}{theirs:>10.1f}{ours / theirs:>7.2f}x")
+    label = "create + delete"
+    print(f"{label:<22}{ours:>10.1f}{plain:>10.1f}{theirs:>10.1f}{ours / theirs:>7.2f}x")
     for step, tasks in profile.items():
         print(f"slowest tasks of store_{step} (ansible.posix.profile_tasks):")
         for task in tasks:
