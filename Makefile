@@ -70,27 +70,10 @@ test: tools lint test-unit test-integration test-molecule e2e ## Everything: too
 test-unit: ## Unit tests (no cluster), one worker per core
 	$(PYTEST) -n auto tests/unit
 
-# The sandbox lifecycle test runs first, alone: it clears what a killed sandbox left. The
-# rest runs as two sessions side by side, each on a sandbox of its own: the tests that
-# need the real node on one with a real node (one per machine), the others on one with
-# simulated nodes only (a few modules marked real_node_session join the first, to even
-# out the two). Each session's output is printed when it ends.
-INTEGRATION := $(PYTEST) tests/integration --ignore=tests/integration/test_sandbox_lifecycle.py
-
 .PHONY: test-integration
-test-integration: ## Integration tests on fresh sandbox clusters (real node and simulated, side by side)
+test-integration: ## Integration tests on a fresh sandbox cluster (its lifecycle test first, alone)
 	$(PYTEST) tests/integration/test_sandbox_lifecycle.py
-	$(MAKE) --no-print-directory -j2 --output-sync=target \
-	  test-integration-real-node test-integration-simulated
-
-.PHONY: test-integration-real-node
-test-integration-real-node: ## The integration tests that need the real node, on a sandbox with one
-	$(INTEGRATION) -m "real_node or real_node_session" --durations=15
-
-.PHONY: test-integration-simulated
-test-integration-simulated: ## The other integration tests, on a sandbox with simulated nodes only
-	STOREFLEET_SANDBOX_REAL_NODES=0 $(INTEGRATION) -m "not real_node and not real_node_session" \
-	  --durations=25
+	$(PYTEST) tests/integration --ignore=tests/integration/test_sandbox_lifecycle.py --durations=25
 
 .PHONY: faults
 faults: ## Fault suite on its own sandbox (simulated nodes), then its table: fault, step, outcome, seconds

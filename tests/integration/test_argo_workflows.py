@@ -38,8 +38,7 @@ from tests.integration.ansible_run import (
 )
 from tests.waiting import wait_for
 
-# Beside the real node's tests in `make test-integration`, where Argo is installed anyway.
-pytestmark = [pytest.mark.sandbox, pytest.mark.slow, pytest.mark.real_node_session]
+pytestmark = [pytest.mark.sandbox, pytest.mark.slow]
 
 NAME = "argoflow"
 FAILING = "argofail"
