@@ -15,12 +15,6 @@ SHELL := bash
 VENV := $(CURDIR)/.venv
 export PATH := $(CURDIR)/.tools/bin:$(VENV)/bin:$(PATH)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
-# Mitogen for Ansible runs each module in a persistent interpreter instead of a Python
-# process of its own per task: a store create or delete takes half the time. Only the
-# make targets name it, not ansible.cfg: an AWX job or a workflow step runs in an image
-# without it, on Ansible's own linear strategy.
-export ANSIBLE_STRATEGY_PLUGINS := $(VENV)/lib/python3.11/site-packages/ansible_mitogen/plugins/strategy
-export ANSIBLE_STRATEGY := mitogen_linear
 PYTEST := $(VENV)/bin/pytest
 SANDBOX_DIR := $(CURDIR)/.sandbox
 # The roles with Molecule scenarios (roles/<role>/molecule/<scenario>/).
