@@ -238,9 +238,10 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
             "registerWithTaints": [{"key": TAINT_KEY, "value": "true", "effect": "NoSchedule"}],
             "maxPods": 60,
             "serializeImagePulls": False,
-            # The image cache is the point of a warm node: never collect it.
-            "imageGCHighThresholdPercent": 100,
-            "imageGCLowThresholdPercent": 99,
+            # The image cache is the point of a warm node: it is collected only when the
+            # disk fills up (the kubelet's defaults), not by age.
+            "imageGCHighThresholdPercent": 85,
+            "imageGCLowThresholdPercent": 80,
             "evictionHard": {
                 "memory.available": "200Mi",
                 "nodefs.available": "2%",
