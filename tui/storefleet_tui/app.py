@@ -22,6 +22,7 @@ from storefleet_tui.core.nodes import ClusterNodes
 from storefleet_tui.core.runner import EventSink, RunHandle, RunRequest
 from storefleet_tui.core.settings import Settings
 from storefleet_tui.core.stores import Store, StoreChange
+from storefleet_tui.garbage import QUIET_SECONDS, full_collections
 from storefleet_tui.messages import (
     ClusterConnected,
     ClusterUnavailable,
@@ -88,6 +89,8 @@ class StorefleetApp(App[None]):
         self.store_watch_down = False
         self.sessions: dict[int, RunSession] = {}
         self._stop_watch = threading.Event()
+        # Spaced out while a run comes in: each walks the whole run, a stall.
+        self.full_collections = full_collections
 
     @property
     def readonly(self) -> bool:
@@ -100,9 +103,11 @@ class StorefleetApp(App[None]):
         self.target_label = f"{self.settings.inventory} · connecting…"
         self.push_screen(StoresScreen())
         self.connect_cluster()
+        self.set_interval(QUIET_SECONDS / 2, self.full_collections.release_when_quiet)
 
     def on_unmount(self) -> None:
         self._stop_watch.set()
+        self.full_collections.release()
         for session in self.sessions.values():
             if session.handle is not None and not session.finished:
                 session.handle.cancel()
@@ -224,6 +229,7 @@ class StorefleetApp(App[None]):
 
     async def on_run_events(self, message: RunEvents) -> None:
         # Cheap: fold into the model; the run screen redraws on its own timer.
+        self.full_collections.hold()  # the model grows
         session = self.sessions[message.session_id]
         deadline = time.perf_counter() + INGEST_SLICE_SECONDS
         more = True

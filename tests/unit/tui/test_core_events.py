@@ -55,3 +55,15 @@ def test_runner_status_wins_over_stats() -> None:
     model = model_of("successful_run.jsonl")
     model.finish("canceled")
     assert model.status is RunStatus.CANCELED
+
+
+def test_failures_follow_the_events_that_come_after_they_were_read() -> None:
+    stream = events("failed_run.jsonl")
+    model = RunModel()
+    read_after = []
+    for event in stream:
+        model.ingest(event)
+        read_after.append(list(model.failures()))
+    assert read_after[0] == []
+    assert read_after[-1] == model_of("failed_run.jsonl").failures() != []
+    assert model.failures() is model.failures(), "read again, not looked for again"

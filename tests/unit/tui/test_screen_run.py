@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from textual.message import Message
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Tree
+from textual.widgets.tree import TreeNode
 
 from storefleet_tui.core.events import RunStatus
 from storefleet_tui.core.runner import RunRequest
@@ -110,7 +113,31 @@ async def test_a_burst_of_events_is_drawn_over_frames_and_long_runs_fold() -> No
         tree = app.screen.query_one(RunTree)
         # Folded into the model at once, drawn a frame budget at a time.
         assert len(session.model.tasks) > tree.task_count
+        assert app.full_collections.held, "full collections spaced out meanwhile"
         await settle(pilot, lambda: not session.dirty, timeout=60)
         assert tree.task_count == len(session.model.tasks) > 200
         plays = list(tree._plays.values())
         assert plays[-1].is_expanded and not plays[0].is_expanded
+        await settle(pilot, lambda: not app.full_collections.held)
+
+
+async def test_label_widths_are_those_of_the_labels_rendered() -> None:
+    app = make_app(stream="failed_run.jsonl")
+    async with app.run_test(size=(140, 50)) as pilot:
+        session = app.start_run(REQUEST)
+        await settle(pilot, lambda: session.finished and not session.dirty)
+        tree = app.screen.query_one(RunTree)
+        for expanded in (False, True):
+            if expanded:
+                tree.root.expand_all()
+            nodes = list(descendants(tree.root))
+            assert len(nodes) > 10
+            assert any(node.allow_expand and node.is_expanded == expanded for node in nodes)
+            for node in nodes:
+                assert tree.get_label_width(node) == Tree.get_label_width(tree, node), node
+
+
+def descendants(node: TreeNode[str]) -> Iterator[TreeNode[str]]:
+    for child in node.children:
+        yield child
+        yield from descendants(child)

@@ -185,6 +185,8 @@ class RunModel:
         self.playbook = ""
         # Host results whose task_start we have not seen yet (events can reorder).
         self._orphans: list[Event] = []
+        # What `failures` found, until a failure may have changed (None: look again).
+        self._failures: list[Failure] | None = None
 
     # -- ingest --------------------------------------------------------------------
 
@@ -233,6 +235,8 @@ class RunModel:
         task.action = str(data.get("task_action", ""))
         task.started = task.started or created
         play.tasks[uuid] = task
+        if any(host.outcome.is_failure for host in task.hosts.values()):
+            self._failures = None  # named again, or now under its play
         orphans, self._orphans = self._orphans, []
         for orphan in orphans:
             self.ingest(orphan)
@@ -249,6 +253,8 @@ class RunModel:
             return None
         name = str(data.get("host") or data.get("remote_addr") or "?")
         host = task.hosts.setdefault(name, HostResult(name))
+        if host.outcome.is_failure:
+            self._failures = None  # it may fail differently, or not at all
         res: Mapping[str, Any] = data.get("res") or {}
         if kind == "runner_on_start":
             return uuid
@@ -276,6 +282,8 @@ class RunModel:
         elif outcome is Outcome.OK and res.get("changed"):
             outcome = Outcome.CHANGED
         host.outcome = outcome
+        if outcome.is_failure:
+            self._failures = None
         host.changed = bool(res.get("changed"))
         host.message = result_message(res) if outcome is not Outcome.OK else ""
         duration = data.get("duration")
@@ -317,15 +325,18 @@ class RunModel:
     # -- read ----------------------------------------------------------------------
 
     def failures(self) -> list[Failure]:
-        found = []
-        for play in self.plays.values():
-            for task in play.tasks.values():
-                for host in task.hosts.values():
-                    if host.outcome.is_failure:
-                        found.append(
-                            Failure(play.name, task.name, host.host, host.message, task.uuid)
-                        )
-        return found
+        """Every failed host result, in run order. The same list (not to be changed)
+        until a failure comes, goes or changes: a long run has thousands of tasks to
+        look through, and the run screen asks on every frame."""
+        if self._failures is None:
+            self._failures = [
+                Failure(play.name, task.name, host.host, host.message, task.uuid)
+                for play in self.plays.values()
+                for task in play.tasks.values()
+                for host in task.hosts.values()
+                if host.outcome.is_failure
+            ]
+        return self._failures
 
     @property
     def elapsed(self) -> float | None:

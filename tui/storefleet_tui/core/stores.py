@@ -14,6 +14,8 @@ VERSION = "v1alpha1"
 PLURAL = "stores"
 SYSTEM_NAMESPACE = "storefleet-system"
 PHASES = ("Pending", "Provisioning", "Ready", "Failed", "Deleting")
+# How far a store without status conditions is, by its phase.
+_PHASE_PROGRESS = {"Ready": "done", "Failed": "failed", "Deleting": "deleting"}
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,7 @@ class Store:
         if self.conditions:
             done = sum(1 for c in self.conditions if c.get("status") == "True")
             return f"{done}/{len(self.conditions)}"
-        return {"Ready": "done", "Failed": "failed", "Deleting": "deleting"}.get(self.phase, "…")
+        return _PHASE_PROGRESS.get(self.phase, "…")
 
     @classmethod
     def from_object(cls, obj: Mapping[str, Any]) -> Store:
