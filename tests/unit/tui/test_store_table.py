@@ -6,7 +6,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from textual.pilot import Pilot
 
+from storefleet_tui.app import StorefleetApp
 from storefleet_tui.core.stores import Store, StoreChange
 from storefleet_tui.messages import StoresChanged
 from storefleet_tui.widgets.fleet.phase import AgeCache, age
@@ -43,6 +45,13 @@ def phases_on_screen(text: str, names: list[str]) -> dict[str, str]:
     return found
 
 
+async def table_showing(app: StorefleetApp, pilot: Pilot[object], count: int) -> StoreTable:
+    """The fleet screen's table, once it shows `count` stores."""
+    table = app.screen.query_one(StoreTable)
+    await settle(pilot, lambda: table.row_count == count)
+    return table
+
+
 def test_cached_ages_read_as_worked_out_ones_across_every_unit() -> None:
     cache = AgeCache()
     steps = [timedelta(seconds=s) for s in (0, 0.4, 0.6, 1, 59, 59.9, 60, 61, 3599, 3600)]
@@ -65,8 +74,7 @@ def test_a_store_made_again_under_its_name_gets_its_own_age() -> None:
 async def test_a_relist_redraws_the_changed_cells_on_screen() -> None:
     app = make_app(stores=stores(60))
     async with app.run_test(size=(120, 30)) as pilot:
-        table = app.screen.query_one(StoreTable)
-        await settle(pilot, lambda: table.row_count == 60)
+        table = await table_showing(app, pilot, 60)
         await pilot.press("down", "down")
         names = [f"s{i:03d}" for i in range(10)]
         for shift in (1, 2):
@@ -82,8 +90,7 @@ async def test_a_relist_redraws_the_changed_cells_on_screen() -> None:
 async def test_stores_that_come_and_go_keep_the_selection_and_the_order() -> None:
     app = make_app(stores=stores(40))
     async with app.run_test(size=(120, 30)) as pilot:
-        table = app.screen.query_one(StoreTable)
-        await settle(pilot, lambda: table.row_count == 40)
+        table = await table_showing(app, pilot, 40)
         await pilot.press(*["down"] * 5)
         assert table.selected_name == "s005"
         added = Store("s001a", "Pending", "small", created=NOW)
