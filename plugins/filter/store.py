@@ -1,7 +1,7 @@
 # Copyright: Storefleet maintainers
 # Apache License 2.0 (see LICENSE)
 """Filters about stores: name check, namespace, host, URLs, labels, quota, claims, images,
-Jobs, listing.
+Jobs, pods, listing.
 
 Each filter's documentation is in the YAML file of the same name next to this one.
 """
@@ -18,6 +18,7 @@ from ansible_collections.storefleet.platform.plugins.module_utils import (
 )
 from ansible_collections.storefleet.platform.plugins.module_utils.resource_wait import (
     has_condition,
+    pods_not_ready,
 )
 
 
@@ -84,6 +85,11 @@ def failed_jobs(jobs):
     return [job for job in jobs or [] if has_condition(job, "Failed")]
 
 
+def store_pods_not_ready(pods):
+    """The pods no Job owns, not being deleted, that are not Ready."""
+    return pods_not_ready(pods or [])
+
+
 def store_list_lines(stores):
     """One line per store of store_info: name, phase, plan, ready/total pods, Helm
     revision and storefront URL."""
@@ -120,4 +126,5 @@ class FilterModule:
             "store_claim_limit": store_claim_limit,
             "store_list_lines": store_list_lines,
             "failed_jobs": failed_jobs,
+            "store_pods_not_ready": store_pods_not_ready,
         }

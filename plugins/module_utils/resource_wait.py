@@ -67,6 +67,25 @@ def statefulsets_ready(objects):
     return True
 
 
+def _owned_by_job(pod):
+    owners = (pod.get("metadata") or {}).get("ownerReferences") or []
+    return any(owner.get("kind") == "Job" for owner in owners)
+
+
+def pods_not_ready(objects):
+    """The live pods that no Job owns and that are not Ready. A Job's pods run to
+    completion (their Job is waited for instead); a pod being deleted is on its way out."""
+    return [
+        pod for pod in live(objects) if not _owned_by_job(pod) and not has_condition(pod, "Ready")
+    ]
+
+
+def pods_ready(objects):
+    """At least one live pod that no Job owns, and each of them Ready."""
+    serving = [pod for pod in live(objects) if not _owned_by_job(pod)]
+    return bool(serving) and not pods_not_ready(serving)
+
+
 def absent(objects):
     return not objects
 
@@ -79,6 +98,7 @@ CONDITIONS = {
     "jobs_finished": jobs_finished,
     "rolled_out": deployments_rolled_out,
     "ready": statefulsets_ready,
+    "pods_ready": pods_ready,
     "absent": absent,
     "present": present,
 }

@@ -44,12 +44,14 @@ options:
       - C(rolled_out) - at least one Deployment, each with every replica updated and
         available and no old one left, for its current generation.
       - C(ready) - every StatefulSet with every replica ready on its current revision.
+      - C(pods_ready) - at least one Pod that no Job owns, and every such Pod not being
+        deleted Ready (a Job's pods run to completion; wait for the Job instead).
       - C(absent) - no object matches.
       - C(present) - an object matches; with O(data_key), one whose data holds a
         non-empty value under that key (a Secret).
     type: str
     required: true
-    choices: [jobs_finished, rolled_out, ready, absent, present]
+    choices: [jobs_finished, rolled_out, ready, pods_ready, absent, present]
   data_key:
     description: With O(until=present), the data key that must hold a value.
     type: str
@@ -139,6 +141,7 @@ STATES = {
     "jobs_finished": "finished",
     "rolled_out": "rolled out",
     "ready": "ready",
+    "pods_ready": "ready",
     "absent": "gone",
     "present": "present",
 }

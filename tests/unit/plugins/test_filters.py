@@ -123,6 +123,19 @@ def test_failed_jobs() -> None:
     assert [j["metadata"]["name"] for j in failed] == ["a"]
 
 
+def test_store_pods_not_ready() -> None:
+    def pod(name: str, ready: str, owner: str) -> dict:
+        return {
+            "metadata": {"name": name, "ownerReferences": [{"kind": owner}]},
+            "status": {"conditions": [{"type": "Ready", "status": ready}]},
+        }
+
+    pods = [pod("web", "True", "ReplicaSet"), pod("db", "False", "StatefulSet"),
+            pod("bootstrap", "False", "Job")]  # fmt: skip
+    waiting = render("p | storefleet.platform.store_pods_not_ready", p=pods)
+    assert [p["metadata"]["name"] for p in waiting] == ["db"]
+
+
 # --- The request contract through Ansible ---------------------------------------------
 
 

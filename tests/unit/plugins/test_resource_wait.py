@@ -9,6 +9,7 @@ from ansible_collections.storefleet.platform.plugins.module_utils.resource_wait 
     CONDITIONS,
     WaitTimeout,
     has_data_key,
+    pods_not_ready,
     wait_until,
 )
 
@@ -63,6 +64,31 @@ def test_ready_statefulsets_are_on_their_current_revision() -> None:
     assert not ready([statefulset])
     statefulset["status"]["currentRevision"] = "r2"
     assert ready([statefulset])
+
+
+def pod(name: str, ready: bool, owner: str = "ReplicaSet", deleting: bool = False) -> dict:
+    metadata: dict[str, Any] = {"name": name, "ownerReferences": [{"kind": owner, "name": "o"}]}
+    if deleting:
+        metadata["deletionTimestamp"] = "2026-01-01T00:00:00Z"
+    status = "True" if ready else "False"
+    return {"metadata": metadata, "status": {"conditions": [{"type": "Ready", "status": status}]}}
+
+
+def test_pods_ready_needs_every_serving_pod_ready() -> None:
+    ready = CONDITIONS["pods_ready"]
+    assert not ready([])
+    assert ready([pod("web", True), pod("db", True, owner="StatefulSet")])
+    assert not ready([pod("web", True), pod("worker", False)])
+    # A finished Job's pod is not Ready, and does not count; nor does a pod on its way out.
+    assert ready([pod("web", True), pod("bootstrap", False, owner="Job")])
+    assert ready([pod("web", True), pod("old-web", False, deleting=True)])
+    # Job pods alone are not a serving store.
+    assert not ready([pod("bootstrap", False, owner="Job")])
+
+
+def test_pods_not_ready_names_what_the_gate_waits_for() -> None:
+    pods = [pod("web", True), pod("worker", False), pod("bootstrap", False, owner="Job")]
+    assert [p["metadata"]["name"] for p in pods_not_ready(pods)] == ["worker"]
 
 
 def test_a_secret_is_present_once_its_key_holds_a_value() -> None:
