@@ -19,6 +19,11 @@ from kubernetes.client.exceptions import ApiException
 from urllib3.exceptions import ProtocolError
 
 from storefleet_sandbox import SandboxClient
+from tests.integration.admission import (
+    apply_policies,
+    delete_policies,
+    failing_bootstrap_policies,
+)
 from tests.integration.ansible_run import (
     PLATFORM_NAMESPACE,
     api_server_addresses,
@@ -189,66 +194,16 @@ def test_a_busy_store_is_refused_naming_the_holder(
     assert not namespace_exists(platform, held_lock)
 
 
-ADMISSION_API = "admissionregistration.k8s.io/v1"
-
-
-def mutating_policy(group_resource: tuple[str, str], condition: str, patch: str) -> dict:
-    """The spec of a MutatingAdmissionPolicy that applies `patch` (a CEL
-    ApplyConfiguration) to the objects created of `group_resource` matching `condition`."""
-    group, resource = group_resource
-    return {
-        "failurePolicy": "Fail",
-        "reinvocationPolicy": "Never",
-        "matchConstraints": {
-            "resourceRules": [{"apiGroups": [group], "apiVersions": ["v1"],
-                               "operations": ["CREATE"], "resources": [resource]}],
-        },
-        "matchConditions": [{"name": "selected", "expression": condition}],
-        "mutations": [{"patchType": "ApplyConfiguration",
-                       "applyConfiguration": {"expression": patch}}],
-    }  # fmt: skip
-
-
 @pytest.fixture
 def failing_bootstrap(platform: SandboxClient) -> Iterator[str]:
     """Bootstrap pods of store `jobfail` fail (kwok's exit-code annotation, added by a
     MutatingAdmissionPolicy) until the fixture ends; its bootstrap Jobs give up at the
     first failure instead of after the chart's retries (their back-off costs minutes)."""
     name = "jobfail"
-    in_store = f"object.metadata.namespace == 'store-{name}'"
-    policies = {
-        # Its bootstrap pods exit 1.
-        "test-fail-bootstrap": mutating_policy(
-            ("", "pods"),
-            f"{in_store} && has(object.metadata.labels) && "
-            "object.metadata.labels['app.kubernetes.io/component'] == 'bootstrap'",
-            "Object{metadata: Object.metadata{"
-            "annotations: {'sandbox.storefleet.io/exit-code': '1'}}}",
-        ),
-        # Its bootstrap Jobs fail at the first failed pod.
-        "test-fail-bootstrap-at-once": mutating_policy(
-            ("batch", "jobs"),
-            f"{in_store} && object.metadata.name.contains('-bootstrap-')",
-            "Object{spec: Object.spec{backoffLimit: 0}}",
-        ),
-    }
-    for policy_name, spec in policies.items():
-        for kind, body in (
-            ("MutatingAdmissionPolicy", spec),
-            ("MutatingAdmissionPolicyBinding", {"policyName": policy_name}),
-        ):
-            document = {
-                "apiVersion": ADMISSION_API,
-                "kind": kind,
-                "metadata": {"name": policy_name},
-                "spec": body,
-            }
-            platform.kubectl("apply", "-f", "-", input_text=json.dumps(document))
+    policies = failing_bootstrap_policies(name)
+    apply_policies(platform, policies)
     yield name
-    platform.kubectl(
-        "delete", "mutatingadmissionpolicybinding,mutatingadmissionpolicy",
-        *policies, "--ignore-not-found",
-    )  # fmt: skip
+    delete_policies(platform, list(policies))
 
 
 def test_a_rerun_after_a_failed_job_starts_a_new_attempt(
@@ -266,10 +221,7 @@ def test_a_rerun_after_a_failed_job_starts_a_new_attempt(
         )
         assert store(platform, name)["status"]["phase"] == "Failed"
         # The cause is gone (the image fixed, the database back): the same request again.
-        platform.kubectl(
-            "delete", "mutatingadmissionpolicybinding,mutatingadmissionpolicy",
-            "test-fail-bootstrap", "test-fail-bootstrap-at-once",
-        )  # fmt: skip
+        delete_policies(platform, ["test-fail-bootstrap", "test-fail-bootstrap-at-once"])
         again = run_playbook(
             platform, "storefleet.platform.store_create", workdir / "jobfail-2",
             {"store_name": name},
