@@ -26,7 +26,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO_ROOT))
 
 from storefleet_sandbox import Sandbox, SandboxClient  # noqa: E402
-from tests.integration.ansible_run import ON_SIMULATED_NODES  # noqa: E402
+from tests.integration.ansible_run import ON_SIMULATED_NODES, mitogen_strategy  # noqa: E402
 
 ROUNDS = int(os.environ.get("STOREFLEET_BENCH_ROUNDS", "2"))
 BASELINE = REPO_ROOT / "tests" / "bench" / "store_lifecycle_baseline.sh"
@@ -76,14 +76,6 @@ def slowest_tasks(argv: list[str], env: dict[str, str], count: int = PROFILED_TA
     }
     recap = run(argv, profiled).partition("TASKS RECAP")[2]
     return [line.strip() for line in recap.splitlines() if line.rstrip().endswith("s")][-count:]
-
-
-def mitogen_strategy() -> dict[str, str]:
-    """Environment that runs a playbook with Mitogen for Ansible's linear strategy."""
-    import ansible_mitogen
-
-    plugins = Path(ansible_mitogen.__file__).parent / "plugins" / "strategy"
-    return {"ANSIBLE_STRATEGY_PLUGINS": str(plugins), "ANSIBLE_STRATEGY": "mitogen_linear"}
 
 
 def playbook(name: str, store: str) -> list[str]:
