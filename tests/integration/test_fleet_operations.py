@@ -2,8 +2,8 @@
 playbooks: four labelled stores upgraded in waves (a canary, then half, then the rest),
 the same run again changing nothing, a store failing its upgrade rolled back while its
 wave-mate finishes and the later wave stays untouched, a fleet rollback, a store failing
-before Helm changes it made Ready on the release it runs, and bad input refused before
-anything changes. The tests run in file order and share the stores.
+before Helm changes it made Ready on the release it runs, a fleet backup, and bad input
+refused before anything changes. The tests run in file order and share the stores.
 
 The runs use Mitogen for Ansible's linear strategy: the same scheduling (serial waves,
 lockstep tasks, max_fail_percentage), with modules run in a persistent interpreter, which
@@ -12,6 +12,7 @@ takes these long runs over several stores to about a third of the time.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import datetime
 from itertools import pairwise
@@ -250,3 +251,39 @@ def test_a_store_failing_before_helm_changes_it_follows_the_release_it_runs(
     found = store(platform, "flt-d")
     assert found is not None and found["status"]["phase"] == "Ready"
     assert found["spec"]["backendImage"] == fleet["flt-d"]["backendImage"]
+
+
+def on_request_backups(sandbox: SandboxClient) -> dict[str, int]:
+    """How many backups taken on request each store lists."""
+    counts = {}
+    for name in STORES:
+        found = sandbox.kubectl(
+            "-n", f"store-{name}", "get", "configmap", "store-backups",
+            "--ignore-not-found", "-o", "json",
+        )  # fmt: skip
+        data = json.loads(found).get("data", {}) if found.strip() else {}
+        records = [json.loads(record) for record in data.values()]
+        counts[name] = sum(1 for record in records if record["reason"] == "on-request")
+    return counts
+
+
+def test_a_fleet_backup_backs_each_selected_store_up(
+    platform: SandboxClient, workdir: Path, fleet: dict[str, dict[str, Any]]
+) -> None:
+    before = on_request_backups(platform)
+    named = fleet_run(platform, workdir, "fleet_backup", "backup-named", FLEET, store_name="flt-a")
+    assert not named.ok
+    assert named.failure_messages()[0].startswith("Nothing was changed: a fleet run picks")
+    assert on_request_backups(platform) == before
+
+    run = fleet_run(platform, workdir, "fleet_backup", "backup", "label_tier_beta")
+    assert run.ok, run.explain()
+    beta = {"flt-a", "flt-b", "flt-c"}
+    # Side by side: every store took its lock before the first backup was recorded.
+    starts = started(run, "Take the store's lock")
+    recorded = started(run, "Record the backup in the list")
+    assert set(starts) == set(recorded) == beta
+    assert max(starts.values()) < min(recorded.values())
+    assert on_request_backups(platform) == {
+        name: before[name] + (1 if name in beta else 0) for name in STORES
+    }
