@@ -34,6 +34,7 @@ PLAYBOOKS = {
     "rollback": "storefleet.platform.store_rollback",
     "site": "storefleet.platform.site",
     "teardown": "storefleet.platform.teardown",
+    "fleet_upgrade": "storefleet.platform.fleet_upgrade",
 }
 # The extra var store_rollback reads the Helm revision from.
 ROLLBACK_REVISION_VAR = "store_rollback_revision"

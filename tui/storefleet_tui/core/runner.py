@@ -17,10 +17,16 @@ from typing import Any, Protocol
 
 import ansible_runner
 
-from storefleet_tui.core import artifacts, extravars_file, run_processes
+from storefleet_tui.core import artifacts, extravars_file, naming, run_processes
 from storefleet_tui.core.secret_guard import refuse_secrets
 
 EventSink = Callable[[Mapping[str, Any]], None]
+# The only command-line text a run adds: runner shlex-splits `cmdline`, so nothing a
+# user typed ever goes there.
+FLUSH_CACHE = "--flush-cache"
+# Valid store names that are also groups of the stores inventory: in --limit, a group
+# wins over a host of the same name, so the run would take every store.
+GROUP_NAMES = frozenset({"all", "ungrouped", "stores"})
 
 
 @dataclass(frozen=True)
@@ -30,10 +36,28 @@ class RunRequest:
     playbook: str
     extravars: dict[str, Any] = field(default_factory=dict)
     title: str = ""
+    limit: tuple[str, ...] = ()
+    """Store names the run is limited to (--limit); empty: the playbook's own hosts."""
+    flush_cache: bool = False
+    """Read the inventory afresh (--flush-cache): a store created since is seen."""
 
     def __post_init__(self) -> None:
         # extravars land in runner's `command` artifact and env/: nothing secret here.
         refuse_secrets(self.extravars)
+
+
+def limit_argument(names: tuple[str, ...], check: naming.Validator) -> str | None:
+    """The one --limit argument for `names`, each a valid store name (so it holds no
+    ',', ':', '&', '!' or pattern that would select other hosts); None for no limit."""
+    if not names:
+        return None
+    for name in names:
+        problem = check(name)
+        if not problem and name in GROUP_NAMES:
+            problem = f"{name!r} is also an inventory group, which would select every store"
+        if problem:
+            raise ValueError(f"not run: --limit takes store names only: {problem}")
+    return ",".join(names)
 
 
 class RunHandle(Protocol):
@@ -100,6 +124,11 @@ class RunnerBridge:
 
     def launch(self, request: RunRequest, sink: EventSink) -> RunnerRun:
         settings = self.settings
+        limit = (
+            limit_argument(request.limit, naming.load_validator(settings.repo))
+            if request.limit
+            else None
+        )
         ident = artifacts.new_ident(request.playbook)
         # Runner needs a private data dir; a fixed one next to the artifacts keeps its
         # env/ and inventory/ scratch out of the working directory.
@@ -120,6 +149,9 @@ class RunnerBridge:
             ident=ident,
             playbook=request.playbook,
             inventory=str(settings.inventory),
+            # Its own argv item after --limit: never split, never templated.
+            limit=limit,
+            cmdline=FLUSH_CACHE if request.flush_cache else None,
             # A file, not a dict: runner would pass a dict as `-e <json>`, which Ansible
             # templates; the file marks every value as text.
             extravars=str(extravars_file.write(run.extravars_path, request.extravars)),
