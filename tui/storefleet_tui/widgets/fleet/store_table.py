@@ -4,16 +4,20 @@ Rows are compared as plain strings (cheap), and only the cells that differ are
 written, inside one batch so the screen repaints once per fleet change; the table
 forgets what it rendered of those cells only. Stores that come or go add or remove
 their own rows; the rest stay as they are.
+
+Stores are selected by name (space), so a selection outlives relists and filters; a
+selected row is styled, not given a column, and only its own rendering is redone.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
+from rich.style import Style
 from rich.text import Text
 from textual.cache import LRUCache
 from textual.message import Message
@@ -72,6 +76,25 @@ def row_cells(row: Row) -> list[str | Text]:
 class StoreTable(DataTable[str | Text]):
     """One row per store, keyed by name."""
 
+    COMPONENT_CLASSES: ClassVar[set[str]] = DataTable.COMPONENT_CLASSES | {"storetable--selected"}
+    DEFAULT_CSS = """
+    StoreTable > .storetable--selected {
+        background: $accent 45%;
+        text-style: bold;
+    }
+    """
+
+    @dataclass
+    class SelectionChanged(Message):
+        """Stores were selected or unselected."""
+
+        table: StoreTable
+        names: frozenset[str]
+
+        @property
+        def control(self) -> StoreTable:
+            return self.table
+
     @dataclass
     class Opened(Message):
         """The user pressed enter on a store."""
@@ -88,6 +111,7 @@ class StoreTable(DataTable[str | Text]):
         self._shown: dict[str, Row] = {}
         self._column_keys: list[ColumnKey] = []
         self._ages = AgeCache()
+        self._selection: set[str] = set()
 
     def on_mount(self) -> None:
         self._column_keys = [self.add_column(column, key=column.lower()) for column in COLUMNS]
@@ -196,6 +220,50 @@ class StoreTable(DataTable[str | Text]):
         discard(self._row_renderable_cache, lambda key: name_at(key[1]) in names)
         # Lines are put together from the rendered rows: cheap to redo, all of them.
         self._line_cache.clear()
+
+    # -- selection ------------------------------------------------------------------
+
+    @property
+    def selection(self) -> frozenset[str]:
+        """The names of the selected stores, shown or filtered out."""
+        return frozenset(self._selection)
+
+    def toggle_selection(self) -> None:
+        """Select the store under the cursor, or unselect it."""
+        name = self.selected_name
+        if name is None:
+            return
+        self._selection.symmetric_difference_update({name})
+        self._restyle({name})
+
+    def clear_selection(self) -> None:
+        if self._selection:
+            names, self._selection = self._selection, set()
+            self._restyle(names)
+
+    def keep_selection(self, names: Collection[str]) -> None:
+        """Unselect the stores that are gone (not in `names`): O(selected)."""
+        gone = {name for name in self._selection if name not in names}
+        if gone:
+            self._selection -= gone
+            self._restyle(gone)
+
+    def _restyle(self, names: set[str]) -> None:
+        # The row style is part of the cell cache key, not of the row's: forget the
+        # rendered rows of `names` and the lines made of them.
+        discard(self._row_render_cache, lambda key: key[0].value in names)
+        self._line_cache.clear()
+        self.refresh()
+        self.post_message(self.SelectionChanged(self, self.selection))
+
+    def _get_row_style(self, row_index: int, base_style: Style) -> Style:
+        style = super()._get_row_style(row_index, base_style)
+        if row_index < 0 or not self._selection:
+            return style
+        key = self._row_locations.get_key(row_index)
+        if key is not None and key.value in self._selection:
+            return style + self.get_component_rich_style("storetable--selected")
+        return style
 
     @property
     def selected_name(self) -> str | None:
