@@ -30,10 +30,17 @@ class Store:
     helm_revision: int | None = None
     conditions: tuple[Mapping[str, Any], ...] = ()
     resource_version: str = ""
+    backend_image: str = ""
 
     @property
     def namespace(self) -> str:
         return f"store-{self.name}"
+
+    @property
+    def backend_version(self) -> str:
+        """The backend image's tag ('' without one): what a fleet upgrade changes."""
+        _, colon, tag = self.backend_image.rpartition(":")
+        return tag if colon and "/" not in tag else ""
 
     @property
     def progress(self) -> str:
@@ -60,6 +67,7 @@ class Store:
             helm_revision=int(revision) if isinstance(revision, int) else None,
             conditions=tuple(status.get("conditions") or ()),
             resource_version=str(meta.get("resourceVersion", "")),
+            backend_image=str(spec.get("backendImage") or ""),
         )
 
 
