@@ -10,7 +10,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from storefleet_tui.core.backend import PLAYBOOKS
 from storefleet_tui.core.events import RunModel
+from storefleet_tui.core.fleet_waves import FleetProgress
 from storefleet_tui.core.runner import RunHandle, RunRequest
 
 RAW_LINES = 5000
@@ -34,6 +36,12 @@ class RunSession:
     inbox: deque[Mapping[str, Any]] = field(default_factory=deque)
     inbox_lock: threading.Lock = field(default_factory=threading.Lock)
     """Events handed over by the runner thread, not yet folded into the model."""
+    fleet: FleetProgress | None = None
+    """A fleet upgrade's waves and stores, when the run is one."""
+
+    def __post_init__(self) -> None:
+        if self.fleet is None and self.request.playbook == PLAYBOOKS["fleet_upgrade"]:
+            self.fleet = FleetProgress(self.request.limit)
 
     def deliver(self, event: Mapping[str, Any]) -> bool:
         """From the runner thread: queue an event; True when a message must be posted."""
@@ -58,6 +66,8 @@ class RunSession:
 
     def ingest(self, event: Mapping[str, Any]) -> None:
         touched = self.model.ingest(event)
+        if self.fleet is not None:
+            self.fleet.ingest(event)
         if touched:
             self.dirty_tasks.add(touched)
         stdout = event.get("stdout")
@@ -69,5 +79,7 @@ class RunSession:
 
     def finish(self, status: str) -> None:
         self.model.finish(status)
+        if self.fleet is not None:
+            self.fleet.finish()
         self.ended_at = time.monotonic()
         self.dirty = True

@@ -14,6 +14,7 @@ from textual.widgets import Footer, RichLog
 from storefleet_tui.screens.base import StorefleetScreen
 from storefleet_tui.session import RAW_LINES, RunSession
 from storefleet_tui.widgets.common.context_bar import ContextBar
+from storefleet_tui.widgets.run.fleet_waves import FleetWaves
 from storefleet_tui.widgets.run.run_summary import RunSummary
 from storefleet_tui.widgets.run.run_tree import RunTree
 
@@ -51,6 +52,8 @@ class RunScreen(StorefleetScreen[None]):
     def compose(self) -> ComposeResult:
         yield ContextBar(readonly=self.app.readonly)
         yield RunSummary()
+        if self.session.fleet is not None:
+            yield FleetWaves(id="fleet-waves")
         yield RunTree()
         yield RichLog(id="run-raw", max_lines=RAW_LINES, markup=False, highlight=False, wrap=False)
         yield Footer()
@@ -85,6 +88,8 @@ class RunScreen(StorefleetScreen[None]):
         session.dirty_tasks = pending - set(ordered[:done])
         session.dirty = bool(session.dirty_tasks)
         self.query_one(RunSummary).show(session)
+        if session.fleet is not None:
+            self.query_one(FleetWaves).show(session.fleet)
         if self.show_raw:
             self._write_raw()
         if session.finished:
