@@ -49,7 +49,9 @@ def sandbox_nodes(*types: str) -> list[dict[str, Any]]:
 
 
 def events(name: str) -> list[dict[str, Any]]:
-    return list(artifacts.read_jsonl(EVENTS / name))
+    """A recorded stream: tests/fixtures/events/, else this folder's data/."""
+    path = EVENTS / name if (EVENTS / name).exists() else DATA / name
+    return list(artifacts.read_jsonl(path))
 
 
 def long_run(size: int) -> list[dict[str, Any]]:

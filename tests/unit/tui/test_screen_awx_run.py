@@ -152,3 +152,20 @@ async def test_runs_screen_says_when_awx_refuses_the_list(
         assert notes()[0].startswith("Past runs unavailable: AWX did not accept the token (401)")
         assert "expired-token-2f81" not in notes()[0]
         assert isinstance(app.screen, RunsScreen)
+
+
+async def test_a_fleet_upgrade_is_refused_in_awx_mode_before_any_form(
+    awx: AwxTestServer, tmp_path: Path
+) -> None:
+    """roles/awx configures no fleet_upgrade template: the TUI says so and asks AWX nothing."""
+    app = awx_app(awx, tmp_path)
+    seen: list[Message] = []
+    async with app.run_test(size=(160, 40), message_hook=seen.append) as pilot:
+        await settle(pilot, lambda: app.fleet_synced)
+        asked = len(awx.requests)
+        await pilot.press("space", "u")
+        await settle(pilot, lambda: any(isinstance(m, Notify) for m in seen))
+        [told] = [m.notification.message for m in seen if isinstance(m, Notify)]
+        assert "storefleet.platform.fleet_upgrade has no job template in AWX" in told
+        assert type(app.screen).__name__ == "StoresScreen"
+        assert len(awx.requests) == asked

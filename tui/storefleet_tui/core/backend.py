@@ -63,6 +63,13 @@ class Backend(Protocol):
     def replay(self, run: artifacts.PastRun, sink: EventSink) -> RunHandle: ...
 
 
+def refusal(backend: Backend, playbook: str) -> str:
+    """Why `backend` cannot run `playbook` at all ('' when it can): asked before a form
+    is filled in. A backend that runs every playbook has no `refuses`."""
+    refuses = getattr(backend, "refuses", None)
+    return str(refuses(playbook)) if callable(refuses) else ""
+
+
 def backend_for(settings: Settings) -> Backend:
     """AWX when the settings name one (`--awx`, `awx_url`), else ansible-runner here."""
     if settings.awx_url:

@@ -9,15 +9,18 @@ from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.widgets import Footer, Input, Static
 
+from storefleet_tui.core.backend import PLAYBOOKS, refusal
+from storefleet_tui.core.fleet_summary import fleet_summary
 from storefleet_tui.core.stores import Store
 from storefleet_tui.screens.base import StorefleetScreen
 from storefleet_tui.widgets.common.context_bar import ContextBar
 from storefleet_tui.widgets.common.nodes_banner import NodesBanner
+from storefleet_tui.widgets.fleet.fleet_summary import FleetSummary
 from storefleet_tui.widgets.fleet.store_table import StoreTable
 
 
 class StoresScreen(StorefleetScreen[None]):
-    CHANGES_CLUSTER = frozenset({"create", "delete", "platform"})
+    CHANGES_CLUSTER = frozenset({"create", "delete", "platform", "upgrade"})
     AUTO_FOCUS = "#stores"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -34,6 +37,20 @@ class StoresScreen(StorefleetScreen[None]):
             "Filter",
             id="stores.filter",
             tooltip="Show only stores whose name or phase matches",
+        ),
+        Binding(
+            "space",
+            "toggle_select",
+            "Select",
+            id="stores.select",
+            tooltip="Select the highlighted store, or unselect it",
+        ),
+        Binding(
+            "u",
+            "upgrade",
+            "Upgrade selected",
+            id="stores.upgrade",
+            tooltip="Upgrade the selected stores (else the highlighted one) in waves",
         ),
         Binding("c", "create", "Create", id="stores.create", tooltip="Create a new store"),
         Binding(
@@ -53,7 +70,7 @@ class StoresScreen(StorefleetScreen[None]):
             "Clear filter",
             id="stores.clear_filter",
             show=False,
-            tooltip="Clear the filter",
+            tooltip="Clear the filter; without one, the selection",
         ),
     ]
 
@@ -66,6 +83,7 @@ class StoresScreen(StorefleetScreen[None]):
         yield Input(placeholder="filter: name or phase", id="store-filter", disabled=True)
         yield Static("", id="fleet-empty")
         yield StoreTable(id="stores")
+        yield FleetSummary(id="fleet-summary")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -86,7 +104,10 @@ class StoresScreen(StorefleetScreen[None]):
         if not self.is_mounted:
             return
         stores = self.visible_stores()
-        self.query_one(StoreTable).show(stores, self.app.clock())
+        table = self.query_one(StoreTable)
+        table.show(stores, self.app.clock())
+        table.keep_selection(self.app.fleet)
+        self.show_summary()
         empty = self.query_one("#fleet-empty", Static)
         if stores:
             empty.display = False
@@ -102,6 +123,16 @@ class StoresScreen(StorefleetScreen[None]):
             empty.update("No stores yet. Press c to create one.")
         else:
             empty.update("Reading stores…")
+
+    def show_summary(self) -> None:
+        text = fleet_summary(self.app.fleet.values())
+        selected = len(self.query_one(StoreTable).selection)
+        if selected:
+            text += f" · {selected} selected (u upgrades, esc clears)"
+        self.query_one(FleetSummary).show(text)
+
+    def on_store_table_selection_changed(self, _: StoreTable.SelectionChanged) -> None:
+        self.show_summary()
 
     # -- filter --------------------------------------------------------------------
 
@@ -121,6 +152,9 @@ class StoresScreen(StorefleetScreen[None]):
 
     def action_clear_filter(self) -> None:
         box = self.query_one("#store-filter", Input)
+        if not box.value and not box.has_class("-active"):
+            self.query_one(StoreTable).clear_selection()
+            return
         box.value = ""
         box.remove_class("-active")
         box.disabled = True
@@ -144,6 +178,24 @@ class StoresScreen(StorefleetScreen[None]):
         from storefleet_tui.screens.store_detail import StoreDetailScreen
 
         self.app.push_screen(StoreDetailScreen(name))
+
+    def action_toggle_select(self) -> None:
+        self.query_one(StoreTable).toggle_selection()
+
+    def action_upgrade(self) -> None:
+        from storefleet_tui.screens.fleet_upgrade import FleetUpgradeScreen
+
+        refused = refusal(self.app.backend, PLAYBOOKS["fleet_upgrade"])
+        if refused:
+            self.notify(refused, title="No fleet upgrade", severity="error", timeout=15)
+            return
+        table = self.query_one(StoreTable)
+        # The selection, else the highlighted store: what k9s does with its marks.
+        names = sorted(table.selection) or ([table.selected_name] if table.selected_name else [])
+        if not names:
+            self.notify("Select stores with space first.", severity="warning")
+            return
+        self.app.push_screen(FleetUpgradeScreen(tuple(names)))
 
     def action_create(self) -> None:
         from storefleet_tui.screens.create import CreateScreen

@@ -164,12 +164,17 @@ class AwxBackend:
     def credentials(self, name: str) -> Credentials:
         return self.cluster.credentials(name)
 
+    def refuses(self, playbook: str) -> str:
+        """Why AWX cannot run `playbook`: roles/awx configures no job template for it
+        (fleet_upgrade among them), and a run must not go around AWX unseen."""
+        if playbook in JOB_TEMPLATES:
+            return ""
+        return f"{playbook} has no job template in AWX; run storefleet without --awx"
+
     def launch(self, request: RunRequest, sink: EventSink) -> RunHandle:
         name = JOB_TEMPLATES.get(request.playbook)
         if name is None:
-            raise AwxError(
-                f"{request.playbook} has no job template in AWX; run storefleet without --awx"
-            )
+            raise AwxError(self.refuses(request.playbook))
         template = self.client.job_template(name)
         spec = (
             self.client.survey_spec(int(template["id"])) if template.get("survey_enabled") else {}
