@@ -44,6 +44,7 @@ class StoresScreen(StorefleetScreen[None]):
             "Select",
             id="stores.select",
             tooltip="Select the highlighted store, or unselect it",
+            show=False,
         ),
         Binding(
             "u",

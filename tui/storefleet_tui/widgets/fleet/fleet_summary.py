@@ -10,6 +10,8 @@ class FleetSummary(Static):
 
     def __init__(self, id: str | None = None) -> None:
         super().__init__("", id=id)
+        # Always displayed: showing it as the first stores arrive lays the screen out
+        # again, and the table then kept the column widths of its empty self.
         self._shown = ""
 
     def show(self, text: str) -> None:
