@@ -130,6 +130,37 @@ class TestRun:
         assert snap_compare(app, terminal_size=SIZE, run_before=before)
 
 
+class TestFleetUpgrade:
+    def test_waves_gates_and_a_rollback(self, snap_compare: Any) -> None:
+        """The recorded fleet upgrade: bravo fails its gate, delta's wave never starts."""
+        stream = "fleet_upgrade_run.jsonl"
+
+        async def before(pilot: Pilot[Any]) -> None:
+            app = pilot.app
+            app.NOTIFICATION_TIMEOUT = TOAST_SECONDS
+            await synced(pilot)
+            request = RunRequest(
+                "storefleet.platform.fleet_upgrade",
+                title="fleet upgrade",
+                limit=("alpha", "bravo", "charlie", "delta"),
+            )
+            session = app.start_run(request)
+            await settle(pilot, lambda: isinstance(app.screen, RunScreen), timeout=PATIENCE)
+            await settle(
+                pilot,
+                lambda: (
+                    session.model.events_seen == len(events(stream))
+                    and session.finished
+                    and not session.dirty
+                ),
+                timeout=PATIENCE,
+            )
+            await drawn(pilot, ["fleet upgrade: failed", "not run"], timeout=PATIENCE)
+
+        app = make_app(stream=stream)
+        assert snap_compare(app, terminal_size=SIZE, run_before=before)
+
+
 class TestDetail:
     def test_masked_credentials(self, snap_compare: Any) -> None:
         async def open_acme(pilot: Pilot[Any]) -> None:
