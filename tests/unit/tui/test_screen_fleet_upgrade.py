@@ -145,3 +145,13 @@ async def test_readonly_offers_no_upgrade() -> None:
         await pilot.pause()
         assert type(app.screen).__name__ == "StoresScreen"
         assert app.backend.launched == []
+
+
+async def test_space_and_u_typed_in_the_filter_stay_in_the_filter() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot, lambda: app.fleet_synced)
+        await pilot.press("slash", "c", "r", "u", "space")
+        await settle(pilot, lambda: getattr(app.screen, "filter_text", "") == "cru ")
+        assert type(app.screen).__name__ == "StoresScreen"
+        assert not app.screen.query_one(StoreTable).selection
