@@ -4,6 +4,8 @@ bravo failing its smoke check and rolled back, the run stopping before the third
 
 from __future__ import annotations
 
+import gzip
+import json
 from typing import Any
 
 from storefleet_tui.core import artifacts
@@ -90,3 +92,25 @@ def test_a_store_not_named_in_the_limit_is_listed_when_its_wave_starts() -> None
     for event in recorded():
         fleet.ingest(event)
     assert list(fleet.stores) == ["alpha", "bravo", "charlie"]
+
+
+def test_a_run_of_the_real_playbook_on_the_sandbox() -> None:
+    """fleet_upgrade itself over three stores of the sandbox's simulated nodes
+    (tests/integration/test_fleet_operations.py, the failing-gate run): waves [2, 100%],
+    flt-b's bootstrap Job fails, so it is rolled back and the run stops before flt-c."""
+    with gzip.open(DATA / "fleet_upgrade_sandbox.jsonl.gz", "rt") as stream:
+        events = [json.loads(line) for line in stream]
+    fleet = FleetProgress(("flt-a", "flt-b", "flt-c"))
+    for event in events:
+        fleet.ingest(event)
+    assert fleet.finished
+    assert fleet.waves == [["flt-a", "flt-b"]]
+    assert steps(fleet) == {
+        "flt-a": StoreStep.PASSED,
+        "flt-b": StoreStep.FAILED,
+        "flt-c": StoreStep.NOT_RUN,
+    }
+    failed = fleet.stores["flt-b"]
+    assert failed.rolled_back and failed.gate == "upgrade"
+    assert failed.message.startswith("Store flt-b failed gate 'upgrade': ")
+    assert failed.message.endswith("It was rolled back to revision 2 and is Ready.")
