@@ -32,7 +32,19 @@ STATEFULSET_SUFFIX = "-store-postgresql"
 STATEFULSET_NAME_MAX = LABEL_MAX - len("-") - 10
 NAME_MAX_LENGTH = STATEFULSET_NAME_MAX - len(STATEFULSET_SUFFIX)
 
-RESERVED_NAMES = ("system", "argo", "default", "kube", "storefleet")
+# all, ungrouped, stores and localhost name Ansible inventory groups or its implicit host:
+# a store of that name would make `--limit <store>` select other stores (or none).
+RESERVED_NAMES = (
+    "system",
+    "argo",
+    "default",
+    "kube",
+    "storefleet",
+    "all",
+    "ungrouped",
+    "stores",
+    "localhost",
+)
 RESERVED_PREFIXES = ("kube-", "storefleet-")
 
 # The whole rule in one expression, for the CRD schema and the admission policy.
