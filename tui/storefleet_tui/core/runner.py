@@ -24,9 +24,6 @@ EventSink = Callable[[Mapping[str, Any]], None]
 # The only command-line text a run adds: runner shlex-splits `cmdline`, so nothing a
 # user typed ever goes there.
 FLUSH_CACHE = "--flush-cache"
-# Valid store names that are also groups of the stores inventory: in --limit, a group
-# wins over a host of the same name, so the run would take every store.
-GROUP_NAMES = frozenset({"all", "ungrouped", "stores"})
 
 
 @dataclass(frozen=True)
@@ -48,13 +45,12 @@ class RunRequest:
 
 def limit_argument(names: tuple[str, ...], check: naming.Validator) -> str | None:
     """The one --limit argument for `names`, each a valid store name (so it holds no
-    ',', ':', '&', '!' or pattern that would select other hosts); None for no limit."""
+    ',', ':', '&', '!' or pattern that would select other hosts, and the rules reserve the
+    inventory's group names); None for no limit."""
     if not names:
         return None
     for name in names:
         problem = check(name)
-        if not problem and name in GROUP_NAMES:
-            problem = f"{name!r} is also an inventory group, which would select every store"
         if problem:
             raise ValueError(f"not run: --limit takes store names only: {problem}")
     return ",".join(names)
