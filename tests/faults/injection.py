@@ -231,6 +231,19 @@ def assert_ready(sandbox: SandboxClient, name: str, watch: CredentialsWatch) -> 
     assert leftovers(sandbox, name) == []
 
 
+def discard_store(sandbox: SandboxClient, name: str) -> None:
+    """Remove what a fault test left of its store, without store_delete (tested on its
+    own): the Store (its count frees the platform's cap), its lock and its namespace,
+    which goes on in the background (the simulated kubelets let pods go at once)."""
+    sandbox.kubectl(
+        "-n", PLATFORM_NAMESPACE, "delete", "stores.storefleet.io", name, "--ignore-not-found"
+    )  # fmt: skip
+    sandbox.kubectl(
+        "-n", PLATFORM_NAMESPACE, "delete", "lease", f"store-{name}", "--ignore-not-found"
+    )  # fmt: skip
+    sandbox.kubectl("delete", "namespace", f"store-{name}", "--ignore-not-found", "--wait=false")
+
+
 def assert_absent(sandbox: SandboxClient, name: str) -> None:
     assert store(sandbox, name) is None, f"Store {name} is still there"
     assert not namespace_exists(sandbox, name), f"namespace store-{name} is still there"

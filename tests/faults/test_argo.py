@@ -52,11 +52,17 @@ def workflows(sandbox: SandboxClient, name: str) -> list[dict[str, Any]]:
 
 
 def running_step(sandbox: SandboxClient, name: str) -> str | None:
-    """A DAG step of the store's workflow that runs now."""
+    """The latest DAG step of the store's workflow while the workflow runs. On simulated
+    nodes a step pod runs for about a second, too short to catch it Running by polling;
+    the DAG as a whole runs for tens of seconds."""
     for workflow in workflows(sandbox, name):
-        for node in (workflow.get("status") or {}).get("nodes", {}).values():
-            if node.get("type") == "Pod" and node.get("phase") == "Running":
-                return str(node.get("displayName"))
+        status = workflow.get("status") or {}
+        if status.get("phase") != "Running":
+            continue
+        steps = [n for n in status.get("nodes", {}).values() if n.get("type") == "Pod"]
+        if steps:
+            latest = max(steps, key=lambda n: n.get("startedAt") or "")
+            return str(latest.get("displayName"))
     return None
 
 

@@ -18,11 +18,10 @@ from storefleet_tui.core.cluster import ClusterReader
 from storefleet_tui.core.stores import StoreChange
 from tests.faults.injection import (
     CREATE,
-    DELETE,
     CredentialsWatch,
     StoreRun,
-    assert_absent,
     assert_ready,
+    discard_store,
     fault_row,
     run_store,
 )
@@ -55,9 +54,7 @@ def outage_during_step(
                 assert again.ok, again.explain()
                 assert_ready(sandbox, name, watch)
         finally:
-            removed = run_store(sandbox, DELETE, name, workdir / f"{name}-delete")
-    assert removed.ok, removed.explain()
-    assert_absent(sandbox, name)
+            discard_store(sandbox, name)
 
 
 def test_api_server_stopped_during_release(

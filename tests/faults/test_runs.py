@@ -20,6 +20,7 @@ from tests.faults.injection import (
     StoreRun,
     assert_absent,
     assert_ready,
+    discard_store,
     fault_row,
     run_store,
 )
@@ -28,19 +29,7 @@ from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.slow]
 
-NOT_DIAGNOSED = (
-    "on this machine (load 15 on 2 cores) the re-run succeeded but a check after it (Ready, "
-    "one credentials value, nothing left over) failed; which one is not diagnosed yet"
-)
 
-
-def delete_store_afterwards(sandbox: SandboxClient, name: str, workdir: Path) -> None:
-    removed = run_store(sandbox, DELETE, name, workdir / f"{name}-delete")
-    assert removed.ok, removed.explain()
-    assert_absent(sandbox, name)
-
-
-@pytest.mark.xfail(reason=NOT_DIAGNOSED, strict=False)
 def test_runner_cancelled_during_database(platform: SandboxClient, workdir: Path) -> None:
     name = "cancelled"
     with CredentialsWatch(platform, name).running() as watch:
@@ -55,7 +44,7 @@ def test_runner_cancelled_during_database(platform: SandboxClient, workdir: Path
                 assert again.ok, again.explain()
                 assert_ready(platform, name, watch)
         finally:
-            delete_store_afterwards(platform, name, workdir)
+            discard_store(platform, name)
 
 
 def node_manifest(sandbox: SandboxClient, node: str) -> dict[str, Any]:
@@ -77,10 +66,6 @@ def node_manifest(sandbox: SandboxClient, node: str) -> dict[str, Any]:
     }
 
 
-@pytest.mark.xfail(
-    reason=NOT_DIAGNOSED + "; the store's delete afterwards hung with the store Deleting",
-    strict=False,
-)
 def test_node_with_the_store_pods_deleted(platform: SandboxClient, workdir: Path) -> None:
     """The node is lost with the store's pods; a replacement of the same name joins (the
     store's volumes are bound to it), and the create run again converges."""
@@ -129,7 +114,7 @@ def test_node_with_the_store_pods_deleted(platform: SandboxClient, workdir: Path
                 assert again.ok, again.explain()
                 assert_ready(platform, name, watch)
         finally:
-            delete_store_afterwards(platform, name, workdir)
+            discard_store(platform, name)
 
 
 def test_two_creates_of_one_store_at_once(platform: SandboxClient, workdir: Path) -> None:
@@ -149,7 +134,7 @@ def test_two_creates_of_one_store_at_once(platform: SandboxClient, workdir: Path
                 assert again.changed == 0, again.changed_tasks()
                 assert_ready(platform, name, watch)
         finally:
-            delete_store_afterwards(platform, name, workdir)
+            discard_store(platform, name)
 
 
 def test_delete_while_create_runs(platform: SandboxClient, workdir: Path) -> None:

@@ -1,22 +1,15 @@
-"""One writer per store, credentials written once, recovery from a failed Job, and status
-messages of any length, on the sandbox with the real playbooks (direct mode)."""
+"""One writer per store, recovery from a failed Job, and status messages of any length,
+on the sandbox with the real playbooks (direct mode). Two runs of one store at once and a
+delete racing a create are faults of the fault suite (tests/faults/test_runs.py)."""
 
 from __future__ import annotations
 
-import hashlib
 import json
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from kubernetes import client as k8s
-from kubernetes import config as k8s_config
-from kubernetes import watch
-from kubernetes.client.exceptions import ApiException
-from urllib3.exceptions import ProtocolError
 
 from storefleet_sandbox import SandboxClient
 from tests.integration.admission import (
@@ -30,133 +23,15 @@ from tests.integration.ansible_run import (
     kubectl_json,
     namespace_exists,
     run_playbook,
-    run_playbooks_at_once,
     store,
 )
-from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.slow]
-
-CREDENTIALS = "store-credentials"
-
-
-@pytest.fixture(scope="module")
-def core(platform: SandboxClient) -> k8s.CoreV1Api:
-    return k8s.CoreV1Api(k8s_config.new_client_from_config(str(platform.kubeconfig)))
 
 
 def delete_store(sandbox: SandboxClient, name: str, workdir: Path) -> None:
     run = run_playbook(sandbox, "storefleet.platform.store_delete", workdir, {"store_name": name})
     assert run.ok, run.explain()
-
-
-class SecretWatch:
-    """Every write of one Secret while something runs: (event type, digest of its data)."""
-
-    def __init__(self, core: k8s.CoreV1Api, namespace: str, name: str) -> None:
-        self.core, self.namespace, self.name = core, namespace, name
-        self.events: list[tuple[str, str]] = []
-        self._watch = watch.Watch()
-        self._stopped = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def __enter__(self) -> SecretWatch:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stopped.set()
-        self._watch.stop()
-        self._thread.join(timeout=15)
-
-    def _run(self) -> None:
-        # A store namespace that does not exist yet lists empty and is watched all the same.
-        # A watch the API server ends early is resumed where it stopped: no write is missed.
-        resource_version = None
-        while not self._stopped.is_set():
-            try:
-                for event in self._watch.stream(
-                    self.core.list_namespaced_secret,
-                    self.namespace,
-                    field_selector=f"metadata.name={self.name}",
-                    resource_version=resource_version,
-                    timeout_seconds=600,
-                ):
-                    resource_version = event["object"].metadata.resource_version
-                    data = event["object"].data or {}
-                    digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
-                    self.events.append((event["type"], digest))
-            except (ProtocolError, ApiException):
-                continue
-
-
-def secret_digest(sandbox: SandboxClient, name: str) -> str:
-    data = kubectl_json(sandbox, "-n", f"store-{name}", "get", "secret", CREDENTIALS)["data"]
-    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
-
-
-def test_two_creates_of_one_store_write_its_credentials_once(
-    platform: SandboxClient, core: k8s.CoreV1Api, workdir: Path
-) -> None:
-    name = "twins"
-    try:
-        with SecretWatch(core, f"store-{name}", CREDENTIALS) as secret:
-            runs = run_playbooks_at_once(
-                platform,
-                {
-                    key: ("storefleet.platform.store_create", {"store_name": name})
-                    for key in ("first", "second")
-                },
-                workdir / "twins",
-            )
-            wait_for(lambda: secret.events, timeout=30, what="the Secret's first event")
-        # One waited for the other (or, past its wait, failed naming the holder).
-        for run in runs.values():
-            assert run.ok or any("is busy" in m for m in run.failure_messages()), run.explain()
-        assert any(run.ok for run in runs.values())
-        found = store(platform, name)
-        assert found is not None and found["status"]["phase"] == "Ready", found
-        # Written once: one ADDED, never MODIFIED, and its values are the first generated.
-        kinds = [kind for kind, _ in secret.events]
-        assert kinds == ["ADDED"], secret.events
-        assert secret_digest(platform, name) == secret.events[0][1]
-        # The lock is given back.
-        leases = kubectl_json(platform, "-n", PLATFORM_NAMESPACE, "get", "leases")["items"]
-        assert f"store-{name}" not in {lease["metadata"]["name"] for lease in leases}
-    finally:
-        delete_store(platform, name, workdir / "twins-delete")
-
-
-def test_delete_racing_a_create_leaves_no_namespace_without_its_store(
-    platform: SandboxClient, workdir: Path
-) -> None:
-    name = "racer"
-    results: dict[str, Any] = {}
-
-    def create() -> None:
-        results["create"] = run_playbook(
-            platform, "storefleet.platform.store_create", workdir / "race-create",
-            {"store_name": name},
-        )  # fmt: skip
-
-    creator = threading.Thread(target=create)
-    creator.start()
-    try:
-        # Delete as soon as the Store is recorded: in the middle of the create.
-        wait_for(lambda: store(platform, name) is not None, timeout=120, what="the Store")
-        deleted = run_playbook(
-            platform, "storefleet.platform.store_delete", workdir / "race-delete",
-            {"store_name": name},
-        )  # fmt: skip
-        creator.join(timeout=600)
-        assert deleted.ok, deleted.explain()
-        # Whatever the create did meanwhile, it did not outlive the delete.
-        assert store(platform, name) is None
-        wait_for(lambda: not namespace_exists(platform, name), timeout=120, what="no namespace")
-    finally:
-        creator.join(timeout=600)
-        if store(platform, name) is not None or namespace_exists(platform, name):
-            delete_store(platform, name, workdir / "race-cleanup")
 
 
 @pytest.fixture
