@@ -21,17 +21,7 @@ from tests.faults.injection import ARGO, CREATE, DELETE, StoreRun, fault_row, le
 from tests.integration.ansible_run import PLATFORM_NAMESPACE, kubectl_json, run_playbook
 from tests.waiting import wait_for
 
-pytestmark = [
-    pytest.mark.sandbox,
-    pytest.mark.slow,
-    pytest.mark.xfail(
-        reason=(
-            "not run yet: applying the Argo install manifest (playbooks/argo.yml) got a 504 "
-            "Timeout from the sandbox API server in 3 of 3 runs on this machine (load 15)"
-        ),
-        strict=False,
-    ),
-]
+pytestmark = [pytest.mark.sandbox, pytest.mark.slow]
 
 ARGO_PLAYBOOK = str(REPO_ROOT / "playbooks" / "argo.yml")
 CONTROLLER = "workflow-controller"

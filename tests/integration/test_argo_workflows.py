@@ -32,7 +32,6 @@ from tests.integration.ansible_run import (
     namespace_exists,
     provisioner_kubeconfig,
     run_playbook,
-    run_playbooks_at_once,
     running_pods_ready,
     store,
 )
@@ -42,7 +41,6 @@ pytestmark = [pytest.mark.sandbox, pytest.mark.slow]
 
 NAME = "argoflow"
 FAILING = "argofail"
-SERIAL = "argoserial"
 ARGO_PLAYBOOK = str(REPO_ROOT / "playbooks" / "argo.yml")
 IN_IMAGE_INVENTORY = "/runner/inventory"
 IMAGE_INVENTORY = REPO_ROOT / "docker" / "store-provisioner" / "inventory"
@@ -431,41 +429,6 @@ def test_store_upgrade_refuses_a_store_that_does_not_exist(
     assert "There is no store named nosuchstore" in message
     assert workflows_of(sandbox, "nosuchstore", "store-provision") == []
     assert store(sandbox, "nosuchstore") is None
-
-
-def test_two_provisions_of_one_store_run_one_after_the_other(
-    sandbox: SandboxClient, argo_runs: tuple[PlaybookRun, PlaybookRun], workdir: Path
-) -> None:
-    request = {"store_name": SERIAL, "store_orchestrator": "argo"}
-    try:
-        runs = run_playbooks_at_once(
-            sandbox,
-            {key: ("storefleet.platform.store_create", request) for key in ("one", "two")},
-            workdir / "serial",
-        )
-        for run in runs.values():
-            assert run.ok, run.explain()
-
-        def span(workflow: dict[str, Any]) -> tuple[str, str]:
-            nodes = workflow["status"]["nodes"].values()
-            return (
-                min(n["startedAt"] for n in nodes if n.get("startedAt")),
-                max(n["finishedAt"] for n in nodes if n.get("finishedAt")),
-            )
-
-        # Both were submitted within a second; the one that got the mutex ran first.
-        first, second = sorted(
-            (span(w) for w in workflows_of(sandbox, SERIAL, "store-provision")),
-            key=lambda run_span: run_span[0],
-        )
-        # The store's mutex: no node of the second ran before the first had finished.
-        assert second[0] >= first[1], (first, second)
-    finally:
-        deleted = run_playbook(
-            sandbox, "storefleet.platform.store_delete", workdir / "serial-delete",
-            {"store_name": SERIAL},
-        )  # fmt: skip
-        assert deleted.ok, deleted.explain()
 
 
 def test_store_delete_with_argo_follows_the_dag(sandbox: SandboxClient, workdir: Path) -> None:
