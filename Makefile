@@ -58,7 +58,7 @@ tools: ## Install system packages, the virtualenv and the sandbox binaries
 	tools/install.sh all
 
 .PHONY: test
-test: tools lint test-unit test-integration test-molecule e2e ## Everything: tools, lint and every test layer
+test: tools lint test-unit test-integration faults test-molecule e2e ## Everything: tools, lint and every test layer, the fault suite included
 
 .PHONY: test-unit
 test-unit: ## Unit tests (no cluster), one worker per core
