@@ -25,6 +25,8 @@ pytestmark = [pytest.mark.sandbox, pytest.mark.slow]
 
 ARGO_PLAYBOOK = str(REPO_ROOT / "playbooks" / "argo.yml")
 CONTROLLER = "workflow-controller"
+# A step in the middle of the DAG, with steps before and after it.
+KILLED_DURING = "release"
 
 
 @pytest.fixture(scope="module")
@@ -41,18 +43,19 @@ def workflows(sandbox: SandboxClient, name: str) -> list[dict[str, Any]]:
     return sorted(found, key=lambda w: w["metadata"]["creationTimestamp"])
 
 
-def running_step(sandbox: SandboxClient, name: str) -> str | None:
-    """The latest DAG step of the store's workflow while the workflow runs. On simulated
-    nodes a step pod runs for about a second, too short to catch it Running by polling;
-    the DAG as a whole runs for tens of seconds."""
+def step_started(sandbox: SandboxClient, name: str, step: str) -> str | None:
+    """The DAG step `step` of the store's workflow once its pod exists, while the
+    workflow still runs. On simulated nodes a step pod runs for about a second, too short
+    to catch it Running by polling; the steps after it keep the workflow running."""
     for workflow in workflows(sandbox, name):
         status = workflow.get("status") or {}
         if status.get("phase") != "Running":
             continue
-        steps = [n for n in status.get("nodes", {}).values() if n.get("type") == "Pod"]
-        if steps:
-            latest = max(steps, key=lambda n: n.get("startedAt") or "")
-            return str(latest.get("displayName"))
+        for node in status.get("nodes", {}).values():
+            shown = str(node.get("displayName", ""))
+            # A retried step's pods are named release(0), release(1), ...
+            if node.get("type") == "Pod" and shown.split("(", 1)[0] == step:
+                return shown
     return None
 
 
@@ -76,7 +79,12 @@ def test_controller_killed_during_the_dag(
     name = "argokill"
     try:
         first = StoreRun(argo, CREATE, name, workdir / f"{name}-1", ARGO).start()
-        step = wait_for(lambda: running_step(argo, name), 300, "a running DAG step", interval=0.2)
+        step = wait_for(
+            lambda: step_started(argo, name, KILLED_DURING),
+            300,
+            f"the DAG step {KILLED_DURING}",
+            interval=0.2,
+        )
         with fault_row(f"{CONTROLLER} killed", f"{step} (DAG)"):
             components.stop(CONTROLLER, kill=True)
             time.sleep(5)
