@@ -9,7 +9,8 @@ __metaclass__ = type
 
 class ModuleDocFragment:
     # Same names and environment variables as kubernetes.core, so one module_defaults
-    # block (group/kubernetes.core.k8s and group/storefleet.platform.storefleet) sets both.
+    # entry (group/storefleet.platform.storefleet, which holds the collection's names of
+    # kubernetes.core's modules too) sets the connection of both.
     DOCUMENTATION = r"""
 options:
   kubeconfig:

@@ -4,7 +4,7 @@ sandbox of their own (simulated nodes), each store upgraded by its own `store_up
 run, one after the other, then the whole fleet by one `fleet_upgrade` (a canary, half,
 the rest; each wave's stores side by side, one fork per store). The table shows the
 fleet run's wall time against the sum of the single runs, measured in the same run
-(goal: at most 0.3x), with Ansible's linear strategy and with Mitogen for Ansible's.
+(goal: at most 0.3x).
 
 STOREFLEET_BENCH_FLEET_SIZES=12,40 picks the fleet sizes.
 """
@@ -24,7 +24,7 @@ sys.path.insert(0, str(REPO_ROOT))
 
 from storefleet_sandbox import Sandbox  # noqa: E402
 from tests.bench.store_lifecycle import environment, run, timed  # noqa: E402
-from tests.integration.ansible_run import ON_SIMULATED_NODES, mitogen_strategy  # noqa: E402
+from tests.integration.ansible_run import ON_SIMULATED_NODES  # noqa: E402
 
 SIZES = [int(size) for size in os.environ.get("STOREFLEET_BENCH_FLEET_SIZES", "12,40").split(",")]
 STORES_AT_ONCE = REPO_ROOT / "tests" / "fixtures" / "playbooks" / "stores_at_once.yml"
@@ -39,9 +39,8 @@ def playbook(name: str, extravars: dict[str, object], *args: str) -> list[str]:
     return ["ansible-playbook", name, "-e", json.dumps({**ON_SIMULATED_NODES, **extravars}), *args]
 
 
-def measure(size: int) -> tuple[float, float, float, float]:
-    """Seconds: the fleet's creation, the sum of single upgrades, the fleet upgrade with
-    Ansible's linear strategy, and the same with Mitogen for Ansible's."""
+def measure(size: int) -> tuple[float, float, float]:
+    """Seconds: the fleet's creation, the sum of single upgrades, the fleet upgrade."""
     names = [f"fleet{index:02d}" for index in range(size)]
     nodes = max(3, math.ceil(size / STORES_PER_NODE) + 1)
     with (
@@ -75,41 +74,34 @@ def measure(size: int) -> tuple[float, float, float, float]:
             )
             for name in names
         )
-        fleet, mitogen = (
-            timed(
-                playbook(
-                    "storefleet.platform.fleet_upgrade",
-                    {"store_backend_image_tag": tag},
-                    "--limit",
-                    "label_bench_fleet",
-                    "--flush-cache",
-                ),
-                strategy,
-            )
-            for tag, strategy in (
-                ("0.3.0-fleet", env),
-                ("0.4.0-mitogen", {**env, **mitogen_strategy()}),
-            )
+        fleet = timed(
+            playbook(
+                "storefleet.platform.fleet_upgrade",
+                {"store_backend_image_tag": "0.3.0-fleet"},
+                "--limit",
+                "label_bench_fleet",
+                "--flush-cache",
+            ),
+            env,
         )
-    return created, singles, fleet, mitogen
+    return created, singles, fleet
 
 
 def main() -> int:
     rows = []
     for size in SIZES:
         started = time.monotonic()
-        created, singles, fleet, mitogen = measure(size)
-        rows.append((size, created, singles, fleet, mitogen, time.monotonic() - started))
+        created, singles, fleet = measure(size)
+        rows.append((size, created, singles, fleet, time.monotonic() - started))
     print("fleet upgrade against single store_upgrade runs, simulated nodes (seconds)")
-    print("fleet: Ansible's linear strategy; mitogen: the same with Mitogen for Ansible")
     print(
         f"{'stores':>6}{'create all':>12}{'sum of singles':>16}{'fleet':>9}{'ratio':>7}"
-        f"{'mitogen':>9}{'ratio':>7}{'goal':>6}{'bench':>7}"
+        f"{'goal':>6}{'bench':>7}"
     )
-    for size, created, singles, fleet, mitogen, spent in rows:
+    for size, created, singles, fleet, spent in rows:
         print(
             f"{size:>6}{created:>12.1f}{singles:>16.1f}{fleet:>9.1f}{fleet / singles:>6.2f}x"
-            f"{mitogen:>9.1f}{mitogen / singles:>6.2f}x{GOAL:>5.1f}x{spent:>7.0f}"
+            f"{GOAL:>5.1f}x{spent:>7.0f}"
         )
     return 0
 

@@ -109,16 +109,6 @@ class PlaybookRun:
         return f"{self.playbook}: rc={self.rc} status={self.status}\n{tail}"
 
 
-def mitogen_strategy() -> dict[str, str]:
-    """Environment that runs a playbook with Mitogen for Ansible's linear strategy: the
-    same scheduling, with modules run in a persistent interpreter (long runs over several
-    stores take a third of the time; a short playbook pays its interpreter's start)."""
-    import ansible_mitogen
-
-    plugins = Path(ansible_mitogen.__file__).parent / "plugins" / "strategy"
-    return {"ANSIBLE_STRATEGY_PLUGINS": str(plugins), "ANSIBLE_STRATEGY": "mitogen_linear"}
-
-
 def run_playbook(
     sandbox: SandboxClient,
     playbook: str,

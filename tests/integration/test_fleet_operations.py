@@ -4,10 +4,6 @@ the same run again changing nothing, a store failing its upgrade rolled back whi
 wave-mate finishes and the later wave stays untouched, a fleet rollback, a store failing
 before Helm changes it made Ready on the release it runs, a fleet backup, and bad input
 refused before anything changes. The tests run in file order and share the stores.
-
-The runs use Mitogen for Ansible's linear strategy: the same scheduling (serial waves,
-lockstep tasks, max_fail_percentage), with modules run in a persistent interpreter, which
-takes these long runs over several stores to about a third of the time.
 """
 
 from __future__ import annotations
@@ -33,7 +29,6 @@ from tests.integration.ansible_run import (
     PLATFORM_NAMESPACE,
     PlaybookRun,
     assert_not_changed,
-    mitogen_strategy,
     run_playbook,
     running_pods_ready,
     store,
@@ -51,7 +46,6 @@ UPGRADED = "0.2.0-fleet"
 BROKEN = "0.3.0-fleet"
 STORES_AT_ONCE = str(REPO_ROOT / "tests" / "fixtures" / "playbooks" / "stores_at_once.yml")
 HELM_UPGRADE = "Install or upgrade the store release"
-MITOGEN = mitogen_strategy()
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +56,7 @@ def fleet(platform: SandboxClient, workdir: Path) -> Iterator[dict[str, dict[str
     try:
         created = run_playbook(
             platform, STORES_AT_ONCE, workdir / "create",
-            {"fixture_stores": STORES, "fixture_store_state": "present"}, envvars=MITOGEN,
+            {"fixture_stores": STORES, "fixture_store_state": "present"},
         )  # fmt: skip
         assert created.ok, created.explain()
         yield {name: (store(platform, name) or {})["spec"] for name in STORES}
@@ -83,7 +77,7 @@ def fleet_run(
     # The stores were just created: --limit must not see the inventory's cache of them.
     return run_playbook(
         sandbox, f"storefleet.platform.{playbook}", workdir / step, extravars,
-        limit=limit, flush_cache=True, envvars=MITOGEN,
+        limit=limit, flush_cache=True,
     )  # fmt: skip
 
 
