@@ -25,14 +25,19 @@ def configure_templates(server: AwxTestServer, inventory: str = "local") -> None
     state.update(
         "projects", project["id"], {"scm_type": "git", "scm_url": "https://example.invalid/s.git"}
     )
+    fleet = state.find("inventories", "storefleet-local-stores") or state.create(
+        "inventories", {"name": "storefleet-local-stores", "organization": organization["id"]}
+    )
     for item in inventory_data(inventory)["controller_templates"]:
+        on_fleet = item.get("inventory") == "{{ storefleet_awx_fleet_inventory }}"
         fields = {
             "name": item["name"],
             "project": project["id"],
-            "inventory": stores["id"],
+            "inventory": (fleet if on_fleet else stores)["id"],
             "playbook": item["playbook"],
             "survey_enabled": True,
             "ask_variables_on_launch": False,
+            "ask_limit_on_launch": bool(item.get("ask_limit_on_launch")),
             "allow_simultaneous": bool(item.get("allow_simultaneous")),
         }
         existing = state.find("job_templates", item["name"])

@@ -210,8 +210,8 @@ class AwxTestServer:
         if sub == "launch" and kind == "job_templates":
             if method == "GET":
                 return 200, state.launch_info(ident)
-            job = state.launch(ident, body)
-            return 201, {"job": job["id"], "ignored_fields": {}, **state.represent_job(job)}
+            job, ignored = state.launch(ident, body)
+            return 201, {"job": job["id"], "ignored_fields": ignored, **state.represent_job(job)}
         if sub == "playbooks" and kind == "projects":
             return 200, state.playbooks(ident)
         return self._sublist(method, kind, ident, sub, path, query, body)

@@ -535,7 +535,8 @@ class AwxState:
         )
         return answer
 
-    def launch(self, ident: int, body: dict[str, Any]) -> dict[str, Any]:
+    def launch(self, ident: int, body: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The new job, and the prompts AWX ignored."""
         template = self.get("job_templates", ident)
         given = body.get("extra_vars") or {}
         if isinstance(given, str):
@@ -560,9 +561,20 @@ class AwxState:
         variables = json.loads(template.get("extra_vars") or "{}")
         variables.update(surveys.defaults(spec or {}))
         variables.update(given)
-        return self._start_job(template, variables)
+        # A prompt the template does not ask for is ignored, and the job launched anyway
+        # (AWX reports it under ignored_fields): a limit without ask_limit_on_launch runs
+        # the job on the template's whole inventory.
+        limit, ignored = template.get("limit") or "", {}
+        if body.get("limit") is not None and body["limit"] != limit:
+            if template.get("ask_limit_on_launch"):
+                limit = body["limit"]
+            else:
+                ignored["limit"] = body["limit"]
+        return self._start_job(template, variables, limit), ignored
 
-    def _start_job(self, template: dict[str, Any], variables: dict[str, Any]) -> dict[str, Any]:
+    def _start_job(
+        self, template: dict[str, Any], variables: dict[str, Any], limit: str = ""
+    ) -> dict[str, Any]:
         model = recorded.get("jobs_2")
         ident = next(self._ids["jobs"])
         job = {k: v for k, v in model.items() if k not in ("related", "summary_fields", "url")}
@@ -577,6 +589,7 @@ class AwxState:
             playbook=template["playbook"],
             organization=template.get("organization"),
             extra_vars=json.dumps(variables),
+            limit=limit,
             status="pending",
             failed=False,
             started=None,

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
+from ansible_collections.storefleet.platform.plugins.module_utils import fleet_run
 
 from tests.awx_server import surveys as awx
 from tests.awx_server.data import INVENTORIES, REPO, inventory_data, role_surveys, survey_of
@@ -30,6 +31,9 @@ OTHER_VARIABLES = {
     "store_name_confirmation": REPO / "playbooks" / "store_delete.yml",
     "storefleet_store_cap": REPO / "roles" / "platform" / "defaults" / "main.yml",
     "storefleet_max_concurrent_provisions": REPO / "roles" / "argo" / "defaults" / "main.yml",
+    "fleet_waves": REPO / "playbooks" / "fleet_upgrade.yml",
+    "fleet_max_fail_percentage": REPO / "playbooks" / "fleet_upgrade.yml",
+    "store_rollback_restore_backup": REPO / "playbooks" / "fleet_rollback.yml",
 }
 
 
@@ -121,6 +125,36 @@ def test_delete_asks_for_the_name_twice() -> None:
     variables = [q["variable"] for q in SURVEYS["store_delete"]["spec"]]
     assert variables == ["store_name", "store_name_confirmation"]
     assert all(q["required"] for q in SURVEYS["store_delete"]["spec"])
+
+
+@pytest.mark.parametrize("name", ["fleet_upgrade", "fleet_rollback"])
+def test_fleet_answers_as_awx_passes_them_are_what_the_fleet_playbooks_accept(name: str) -> None:
+    spec = SURVEYS[name]
+    answers = awx.defaults(spec)
+    # Text and integer answers reach the playbook as a string and an int.
+    assert fleet_run.waves(answers["fleet_waves"]) == [1, "50%", "100%"]
+    assert not fleet_run.max_fail_percentage_error(answers["fleet_max_fail_percentage"])
+    assert not fleet_run.wave_error("2,25%")
+    # What the questions' limits let through that the rules refuse, the play refuses
+    # before any store changes: the survey only keeps the text short.
+    assert fleet_run.wave_error("none")
+
+
+@pytest.mark.parametrize("inventory", INVENTORIES)
+def test_fleet_templates_ask_for_the_stores_and_run_on_the_fleet(inventory: str) -> None:
+    data = inventory_data(inventory)
+    fleet = {t["name"]: t for t in data["controller_templates"] if t["name"].startswith("fleet-")}
+    assert set(fleet) == {"fleet-upgrade", "fleet-rollback"}
+    for template in fleet.values():
+        assert template["ask_limit_on_launch"] is True
+        assert template["inventory"] == "{{ storefleet_awx_fleet_inventory }}"
+        assert not template.get("allow_simultaneous")
+    source = next(
+        s
+        for s in data["controller_inventory_sources"]
+        if s["inventory"] == "{{ storefleet_awx_fleet_inventory }}"
+    )
+    assert source["update_on_launch"] is True
 
 
 @pytest.mark.parametrize("inventory", INVENTORIES)

@@ -31,7 +31,7 @@ from storefleet_tui.core.settings import load
 from tests.awx_server import AwxTestServer, recorded
 from tests.awx_server.configured import OPERATOR, configure_templates
 from tests.awx_server.data import INVENTORIES, inventory_data
-from tests.unit.tui.recorded import RecordedBackend, events
+from tests.unit.tui.recorded import REPO, RecordedBackend, events
 
 CREATE = RunRequest(
     PLAYBOOKS["create"],
@@ -45,9 +45,14 @@ CREATE = RunRequest(
 )
 
 
-def backend(awx: AwxTestServer, token: str = OPERATOR) -> AwxBackend:
+def backend(awx: AwxTestServer, token: str = OPERATOR, repo: Path | None = None) -> AwxBackend:
     settings = load(
-        Path("/nonexistent"), environ={}, awx_url=awx.url, awx_token=token, awx_poll_seconds=0.01
+        Path("/nonexistent"),
+        environ={},
+        **({"repo": repo} if repo else {}),
+        awx_url=awx.url,
+        awx_token=token,
+        awx_poll_seconds=0.01,
     )
     return AwxBackend(settings, client=AwxClient(awx.url, token), cluster=RecordedBackend())
 
@@ -171,6 +176,36 @@ def test_playbook_without_a_template_is_refused_before_asking_awx(awx: AwxTestSe
     with pytest.raises(AwxError, match="has no job template in AWX"):
         backend(awx).launch(RunRequest(PLAYBOOKS["teardown"]), lambda e: None)
     assert awx.requests == []
+
+
+def test_a_limit_goes_only_to_a_template_that_asks_for_one(awx: AwxTestServer) -> None:
+    fleet = RunRequest(
+        PLAYBOOKS["fleet_upgrade"],
+        {
+            "store_backend_image_tag": "0.2.0",
+            "fleet_waves": [1, "100%"],
+            "fleet_max_fail_percentage": 0,
+        },
+        limit=("acme", "crumb"),
+    )
+    handle = backend(awx, repo=REPO).launch(fleet, lambda event: None)
+    assert handle.wait(10) == "successful"
+    job = awx.state.jobs[int(handle.ident.split()[-1])].record
+    assert (job["name"], job["limit"]) == ("fleet-upgrade", "acme,crumb")
+    assert json.loads(job["extra_vars"])["fleet_waves"] == "1,100%"
+    # A template that does not ask for a limit would ignore it and run on every store.
+    template = awx.state.find("job_templates", "fleet-upgrade")
+    assert template
+    awx.state.update("job_templates", template["id"], {"ask_limit_on_launch": False})
+    launches = len(awx.state.jobs)
+    with pytest.raises(AwxError, match="does not ask for a limit on launch"):
+        backend(awx, repo=REPO).launch(fleet, lambda event: None)
+    assert len(awx.state.jobs) == launches
+    # Each name of the limit is a store name: nothing else reaches --limit.
+    awx.state.update("job_templates", template["id"], {"ask_limit_on_launch": True})
+    with pytest.raises(AwxError, match="--limit takes store names only"):
+        backend(awx, repo=REPO).launch(replace(fleet, limit=("acme", "all")), lambda e: None)
+    assert len(awx.state.jobs) == launches
 
 
 def test_unconfigured_awx_says_how_to_configure_it() -> None:

@@ -7,11 +7,13 @@ words. The fleet comes from recorded Store objects (RecordedBackend)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from textual.message import Message
 from textual.notifications import Notify
+from textual.widgets import Input
 
 from storefleet_tui.app import StorefleetApp
 from storefleet_tui.core.awx.backend import AwxBackend
@@ -21,24 +23,28 @@ from storefleet_tui.core.events import RunModel, RunStatus
 from storefleet_tui.core.runner import RunRequest
 from storefleet_tui.core.settings import load
 from storefleet_tui.screens.create import CreateScreen
+from storefleet_tui.screens.fleet_upgrade import FleetUpgradeScreen
 from storefleet_tui.screens.run import RunScreen
 from storefleet_tui.screens.runs import RunsScreen
+from storefleet_tui.widgets.fleet.store_table import StoreTable
 from storefleet_tui.widgets.run.run_summary import RunSummary
 from storefleet_tui.widgets.run.run_tree import RunTree
 from tests.awx_server import AwxTestServer
 from tests.awx_server.configured import OPERATOR
-from tests.unit.tui.driving import screen_text, settle
-from tests.unit.tui.entry import NOW, form_repo
+from tests.unit.tui.driving import mounted, screen_text, settle
+from tests.unit.tui.entry import NOW, REPO, form_repo
 from tests.unit.tui.recorded import RecordedBackend, events
 
 pytestmark = pytest.mark.asyncio
 
 
-def awx_app(awx: AwxTestServer, tmp_path: Path, token: str = OPERATOR) -> StorefleetApp:
+def awx_app(
+    awx: AwxTestServer, tmp_path: Path, token: str = OPERATOR, repo: Path | None = None
+) -> StorefleetApp:
     settings = load(
         Path("/nonexistent/settings.yaml"),
         environ={"STOREFLEET_AWX_TOKEN": token},
-        repo=form_repo(tmp_path),
+        repo=repo or form_repo(tmp_path),
         artifacts_dir=tmp_path / "runs",
         awx_url=awx.url,
         awx_poll_seconds=0.02,
@@ -154,18 +160,28 @@ async def test_runs_screen_says_when_awx_refuses_the_list(
         assert isinstance(app.screen, RunsScreen)
 
 
-async def test_a_fleet_upgrade_is_refused_in_awx_mode_before_any_form(
+async def test_a_fleet_upgrade_runs_the_fleet_upgrade_job_on_the_selected_stores(
     awx: AwxTestServer, tmp_path: Path
 ) -> None:
-    """roles/awx configures no fleet_upgrade template: the TUI says so and asks AWX nothing."""
-    app = awx_app(awx, tmp_path)
-    seen: list[Message] = []
-    async with app.run_test(size=(160, 40), message_hook=seen.append) as pilot:
+    """The selection becomes the job's limit, the form's values the survey's answers."""
+    app = awx_app(awx, tmp_path, repo=REPO)
+    async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot, lambda: app.fleet_synced)
-        asked = len(awx.requests)
-        await pilot.press("space", "u")
-        await settle(pilot, lambda: any(isinstance(m, Notify) for m in seen))
-        [told] = [m.notification.message for m in seen if isinstance(m, Notify)]
-        assert "storefleet.platform.fleet_upgrade has no job template in AWX" in told
-        assert type(app.screen).__name__ == "StoresScreen"
-        assert len(awx.requests) == asked
+        table = app.screen.query_one(StoreTable)
+        await pilot.press("space", "down", "down", "space")
+        await settle(pilot, lambda: len(table.selection) == 2)
+        await pilot.press("u")
+        await settle(pilot, lambda: mounted(app, FleetUpgradeScreen, "#upgrade-backend-tag"))
+        form = app.screen
+        for field, value in {"backend-tag": "0.2.0", "waves": "1, 50%, 100%"}.items():
+            form.query_one(f"#upgrade-{field}", Input).value = value
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: isinstance(app.screen, RunScreen))
+        [job] = [j.record for j in awx.state.jobs.values() if j.record["name"] == "fleet-upgrade"]
+        assert job["limit"] == "acme,crumb"
+        assert json.loads(job["extra_vars"]) == {
+            "store_backend_image_tag": "0.2.0",
+            "store_storefront_image_tag": "",
+            "fleet_waves": "1,50%,100%",
+            "fleet_max_fail_percentage": 0,
+        }

@@ -12,19 +12,20 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from storefleet_tui.core import artifacts
+from storefleet_tui.core import artifacts, naming
 from storefleet_tui.core.awx import survey
 from storefleet_tui.core.awx.client import PAGE_SIZE, AwxClient, AwxError
 from storefleet_tui.core.awx.events import runner_event
 from storefleet_tui.core.backend import PLAYBOOKS, Backend, LocalBackend
 from storefleet_tui.core.nodes import ClusterNodes
 from storefleet_tui.core.replay import ReplayRun
-from storefleet_tui.core.runner import EventSink, RunHandle, RunRequest
+from storefleet_tui.core.runner import EventSink, RunHandle, RunRequest, limit_argument
 from storefleet_tui.core.settings import Settings
 from storefleet_tui.core.store_watch import ChangeSink
 from storefleet_tui.core.stores import Credentials, StoreDetails
@@ -37,6 +38,7 @@ JOB_TEMPLATES = {
     PLAYBOOKS["upgrade"]: "store-upgrade",
     PLAYBOOKS["rollback"]: "store-rollback",
     PLAYBOOKS["site"]: "platform-site",
+    PLAYBOOKS["fleet_upgrade"]: "fleet-upgrade",
 }
 # store-delete asks for the name twice; the TUI's delete screen has had it typed.
 CONFIRMATION = "store_name_confirmation"
@@ -165,8 +167,8 @@ class AwxBackend:
         return self.cluster.credentials(name)
 
     def refuses(self, playbook: str) -> str:
-        """Why AWX cannot run `playbook`: roles/awx configures no job template for it
-        (fleet_upgrade among them), and a run must not go around AWX unseen."""
+        """Why AWX cannot run `playbook`: roles/awx configures no job template for it,
+        and a run must not go around AWX unseen."""
         if playbook in JOB_TEMPLATES:
             return ""
         return f"{playbook} has no job template in AWX; run storefleet without --awx"
@@ -183,8 +185,25 @@ class AwxBackend:
         if name == "store-delete" and "store_name" in values:
             values.setdefault(CONFIRMATION, values["store_name"])
         answers, _ = survey.answers(spec, values)
-        job_id = self.client.launch(template, answers)
+        job_id = self.client.launch(template, answers, self._limit(template, request))
         return AwxJobRun(self.client, job_id, self.settings.awx_poll_seconds).start(sink)
+
+    def _limit(self, template: Mapping[str, Any], request: RunRequest) -> str | None:
+        """The job's limit: the request's store names, checked as the local runner checks
+        them. A template that does not ask for a limit would run on every store (AWX
+        ignores the field), so the run is refused before AWX is asked."""
+        if not request.limit:
+            return None
+        if not template.get("ask_limit_on_launch"):
+            raise AwxError(
+                f"job template {template['name']} does not ask for a limit on launch, so AWX "
+                "would run it on every store: configure it with "
+                "ansible-playbook -i inventories/<env> storefleet.platform.awx_configure"
+            )
+        try:
+            return limit_argument(request.limit, naming.load_validator(self.settings.repo))
+        except (ValueError, naming.NamingRulesError) as error:
+            raise AwxError(str(error)) from None
 
     def past_runs(self) -> list[artifacts.PastRun]:
         return [past_run(job) for job in self.client.recent_jobs(self.settings.keep_runs)]

@@ -2,8 +2,9 @@
 
 A form's values become the answers of the job template's survey questions of the same
 variable, in the type each question takes (a switch's true/false as the choice "true"
-or "false", a revision as an integer). Values no question asks for are left out: AWX
-refuses variables its survey does not ask, and in AWX the inventory decides them.
+or "false", a revision as an integer, a fleet's waves as the text "1,50%,100%"). Values
+no question asks for are left out: AWX refuses variables its survey does not ask, and in
+AWX the inventory decides them.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ def _answer(question: Mapping[str, Any], value: Any) -> Any:
         return [str(item) for item in value] if isinstance(value, (list, tuple)) else [str(value)]
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return ",".join(str(item) for item in value)
     return str(value)
 
 
