@@ -1,5 +1,5 @@
 """Fleet upgrades and rollbacks on the sandbox's simulated nodes, through the real
-playbooks: four labelled stores upgraded in waves (a canary, then half, then the rest),
+playbooks: twelve labelled stores upgraded in waves (a canary, then half, then the rest),
 the same run again changing nothing, a store failing its upgrade rolled back while its
 wave-mate finishes and the later wave stays untouched, a fleet rollback, a store failing
 before Helm changes it made Ready on the release it runs, a fleet backup, and bad input
@@ -38,21 +38,44 @@ pytestmark = [pytest.mark.sandbox, pytest.mark.slow]
 
 BETA = {"suite": "fleet", "tier": "beta"}
 STABLE = {"suite": "fleet", "tier": "stable"}
-# The inventory lists stores by name, so the default waves are [a], [b, c], [d].
-STORES = {"flt-a": BETA, "flt-b": BETA, "flt-c": BETA, "flt-d": STABLE}
-WAVES = [["flt-a"], ["flt-b", "flt-c"], ["flt-d"]]
+BULK = {"suite": "fleet", "tier": "bulk"}
+# Twelve stores. The inventory lists them by name, so the default waves (a canary, half,
+# the rest) are [a], [b..g], [h..l].
+STORES = {
+    "flt-a": BETA, "flt-b": BETA, "flt-c": BETA, "flt-d": STABLE,
+    **{f"flt-{letter}": BULK for letter in "efghijkl"},
+}  # fmt: skip
+NAMES = sorted(STORES)
+WAVES = [NAMES[:1], NAMES[1:7], NAMES[7:]]
 FLEET = "label_suite_fleet"
 UPGRADED = "0.2.0-fleet"
 BROKEN = "0.3.0-fleet"
 STORES_AT_ONCE = str(REPO_ROOT / "tests" / "fixtures" / "playbooks" / "stores_at_once.yml")
 HELM_UPGRADE = "Install or upgrade the store release"
+CAP_QUOTA = "storefleet-store-cap"
+
+
+def set_store_cap(sandbox: SandboxClient, value: str) -> str:
+    """The platform's store cap set to `value`; the cap it had."""
+    quota = json.loads(
+        sandbox.kubectl("-n", PLATFORM_NAMESPACE, "get", "resourcequota", CAP_QUOTA, "-o", "json")
+    )
+    patch = {"spec": {"hard": {"count/stores.storefleet.io": value}}}
+    sandbox.kubectl(
+        "-n", PLATFORM_NAMESPACE, "patch", "resourcequota", CAP_QUOTA,
+        "--type=merge", "-p", json.dumps(patch),
+    )  # fmt: skip
+    previous: str = quota["spec"]["hard"]["count/stores.storefleet.io"]
+    return previous
 
 
 @pytest.fixture(scope="module")
 def fleet(platform: SandboxClient, workdir: Path) -> Iterator[dict[str, dict[str, Any]]]:
     """The stores, created side by side; their first Store spec by name. They are
     deleted at the end of the module, whatever happened: store_delete is tested
-    elsewhere, so their namespaces go without waiting for them."""
+    elsewhere, so their namespaces go without waiting for them. The sandbox inventory's
+    store cap (10) is raised for them meanwhile."""
+    previous_cap = set_store_cap(platform, str(10 + len(STORES)))
     try:
         created = run_playbook(
             platform, STORES_AT_ONCE, workdir / "create",
@@ -69,6 +92,7 @@ def fleet(platform: SandboxClient, workdir: Path) -> Iterator[dict[str, dict[str
             "-n", PLATFORM_NAMESPACE, "delete", "stores.storefleet.io", *STORES,
             "--ignore-not-found",
         )  # fmt: skip
+        set_store_cap(platform, previous_cap)
 
 
 def fleet_run(
