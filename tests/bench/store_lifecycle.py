@@ -52,9 +52,9 @@ def environment(sandbox: SandboxClient) -> dict[str, str]:
     }
 
 
-def run(argv: list[str], env: dict[str, str]) -> str:
+def run(argv: list[str], env: dict[str, str], check: bool = True) -> str:
     result = subprocess.run(argv, cwd=REPO_ROOT, env=env, capture_output=True, text=True)
-    if result.returncode != 0:
+    if check and result.returncode != 0:
         sys.exit(f"{' '.join(argv)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
     return result.stdout
 
