@@ -41,7 +41,7 @@ from ansible_collections.storefleet.platform.plugins.module_utils import (  # no
 # The serialization profile of modules that declare none (these collections' modules).
 MODULE_PROFILE = "legacy"
 # Collections whose modules are run in the worker: this one, and kubernetes.core's
-# modules through this collection's k8s and k8s_info actions.
+# under this collection's names (meta/runtime.yml).
 IN_PROCESS_COLLECTIONS = ("storefleet.platform", "kubernetes.core")
 
 
@@ -149,7 +149,8 @@ class InProcessModules:
 
 
 class InProcessModuleAction(InProcessModules, ActionBase):
-    """The action of one of this collection's own modules (a file of the same name)."""
+    """The action of a module without an action plugin of its own: the collection's
+    modules, and kubernetes.core.helm_template."""
 
     _requires_connection = True
 
