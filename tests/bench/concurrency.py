@@ -3,9 +3,12 @@
 with the platform's cap of concurrent provisions at 5, then directly, ten at a time
 (forks 10). One ansible-playbook process per mode starts every store's run at once.
 
-For each mode: stores Ready and failed (goal: all Ready, 0 failed), wall time, and p50
-and p95 of a store's time from the start to its Store's readyAt; for Argo, the most
-store workflows a watcher saw Running at once (goal: never above 5).
+For each mode: stores done and failed (goal: all done, 0 failed), wall time, and p50 and
+p95 of a store's time from the start to done; for Argo, the most store workflows a
+watcher saw Running at once (goal: never above 5). Done is the Store's readyAt directly,
+and the workflow's finishedAt (Succeeded) through Argo: on simulated nodes the steps'
+pods run no playbook, so the Argo mode measures the queue and the DAG, not the stores
+(real Argo steps are measured on the real node by the integration tests).
 
 STOREFLEET_BENCH_CONCURRENT_STORES=50 picks the number of stores.
 """
@@ -77,6 +80,21 @@ def stores_ready(sandbox: SandboxClient, names: list[str], started: datetime) ->
     return seconds
 
 
+def workflows_done(sandbox: SandboxClient, names: list[str], started: datetime) -> list[float]:
+    """Seconds from `started` to each Succeeded store workflow's finishedAt."""
+    found = json.loads(sandbox.kubectl("-n", PLATFORM_NAMESPACE, "get", "workflows", "-o", "json"))[
+        "items"
+    ]
+    seconds = []
+    for item in found:
+        status = item.get("status") or {}
+        store = item["metadata"].get("labels", {}).get("storefleet.io/store")
+        if store in names and status.get("phase") == "Succeeded":
+            done = datetime.fromisoformat(status["finishedAt"].replace("Z", "+00:00"))
+            seconds.append((done - started).total_seconds())
+    return seconds
+
+
 def create_all(
     sandbox: SandboxClient, env: dict[str, str], names: list[str], orchestrator: str, forks: int
 ) -> dict[str, float]:
@@ -90,7 +108,8 @@ def create_all(
     # The run fails when a store does: the numbers below say how many.
     run(playbook(str(STORES_AT_ONCE), extravars), {**env, "ANSIBLE_FORKS": str(forks)}, check=False)
     wall = time.monotonic() - began
-    ready = sorted(stores_ready(sandbox, names, started))
+    done = workflows_done if orchestrator == "argo" else stores_ready
+    ready = sorted(done(sandbox, names, started))
     p50, p95 = (
         (statistics.median(ready), statistics.quantiles(ready, n=20)[18])
         if len(ready) > 1
@@ -125,7 +144,7 @@ def main() -> int:
 
     print(f"{STORES} stores created at once on simulated nodes (seconds)")
     print(
-        f"{'mode':<30}{'ready':>6}{'failed':>7}{'wall':>8}{'p50':>8}{'p95':>8}{'most running':>14}"
+        f"{'mode':<30}{'done':>6}{'failed':>7}{'wall':>8}{'p50':>8}{'p95':>8}{'most running':>14}"
     )
     rows = (
         (
