@@ -111,7 +111,7 @@ def create_all(
     done = workflows_done if orchestrator == "argo" else stores_ready
     ready = sorted(done(sandbox, names, started))
     p50, p95 = (
-        (statistics.median(ready), statistics.quantiles(ready, n=20)[18])
+        (statistics.median(ready), statistics.quantiles(ready, n=20, method="inclusive")[18])
         if len(ready) > 1
         else (math.nan, math.nan)
     )
