@@ -5,12 +5,11 @@ process of their own, which stays the path for any other interpreter."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
+from tests.unit.ansible_cli import ansible_cli
+
 MODULES = ("store_status", "store_credentials", "k8s_info")
 
 PLAYBOOK = """
@@ -53,24 +52,10 @@ def run(tmp_path: Path, interpreter: str, label: str) -> tuple[dict, str]:
     playbook.write_text(PLAYBOOK)
     results = tmp_path / f"{label}.json"
     extravars = {"ansible_python_interpreter": interpreter, "results_file": str(results)}
-    out = subprocess.run(
-        [
-            str(Path(sys.executable).parent / "ansible-playbook"),
-            "-vvv",
-            "-i",
-            "localhost,",
-            "-c",
-            "local",
-            str(playbook),
-            "-e",
-            json.dumps(extravars),
-        ],
-        cwd=REPO_ROOT,
-        env={**os.environ, "ANSIBLE_CONFIG": str(REPO_ROOT / "ansible.cfg")},
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    out = ansible_cli(
+        "ansible-playbook", "-vvv", "-i", "localhost,", "-c", "local", str(playbook),
+        "-e", json.dumps(extravars), check=True,
+    ).stdout  # fmt: skip
     return json.loads(results.read_text()), out
 
 
